@@ -1,0 +1,94 @@
+import { PGlite } from '@electric-sql/pglite'
+import { btree_gist } from '@electric-sql/pglite/contrib/btree_gist'
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core'
+import type { ExtractTablesWithRelations } from 'drizzle-orm'
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
+import pg from 'pg'
+import * as schema from './schema.ts'
+
+export type Schema = typeof schema
+export type Database = PgDatabase<PgQueryResultHKT, Schema>
+export type Transaction = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>
+/** Query functions take this first: the database or a transaction on it. */
+export type Executor = Database | Transaction
+
+export interface SqlResult {
+  rows: Record<string, unknown>[]
+  rowCount?: number | null
+}
+
+export interface DatabaseHandle {
+  driver: 'pglite' | 'postgres'
+  /** set for the postgres driver */
+  databaseUrl?: string
+  db: Database
+  /** Raw SQL for pg-boss and analytics: parameterised, or multi-statement text without parameters. */
+  executeSql(text: string, values?: unknown[]): Promise<SqlResult>
+  close(): Promise<void>
+}
+
+export interface DatabaseOptions {
+  /** postgres://… ; when absent PGlite is used */
+  databaseUrl?: string | undefined
+  /** PGlite data directory; absent means in memory */
+  dataDir?: string | undefined
+  poolSize?: number
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10)
+  return openPglite(options.dataDir)
+}
+
+async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> {
+  const client = await PGlite.create(dataDir ?? 'memory://', { extensions: { btree_gist } })
+  const db = drizzlePglite(client, { schema }) as unknown as Database
+  let closed = false
+  return {
+    driver: 'pglite',
+    db,
+    async executeSql(text, values) {
+      if ((!values || values.length === 0) && hasSeveralStatements(text)) {
+        const results = await client.exec(text)
+        const last = results[results.length - 1]
+        return { rows: (last?.rows ?? []) as Record<string, unknown>[], rowCount: last?.affectedRows ?? 0 }
+      }
+      const result = await client.query(text, values as unknown[] | undefined)
+      return { rows: result.rows as Record<string, unknown>[], rowCount: result.affectedRows ?? 0 }
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      await client.close()
+    },
+  }
+}
+
+async function openPostgres(databaseUrl: string, poolSize: number): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, application_name: 'maitre' })
+  // An idle client's error (e.g. server restart) must not crash the process; the next query reconnects.
+  pool.on('error', (error) => console.error('[db] idle client error:', error.message))
+  const db = drizzlePg(pool, { schema }) as unknown as Database
+  let closed = false
+  return {
+    driver: 'postgres',
+    databaseUrl,
+    db,
+    async executeSql(text, values) {
+      const result = await pool.query(text, values as unknown[] | undefined)
+      const last = Array.isArray(result) ? result[result.length - 1] : result
+      return { rows: last?.rows ?? [], rowCount: last?.rowCount ?? 0 }
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      await pool.end()
+    },
+  }
+}
+
+function hasSeveralStatements(text: string): boolean {
+  const trimmed = text.trim().replace(/;\s*$/, '')
+  return trimmed.includes(';')
+}

@@ -1,0 +1,33 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import pg from 'pg'
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
+import type { PgliteDatabase } from 'drizzle-orm/pglite'
+import type { NodePgDatabase } from 'drizzle-orm/node-postgres'
+import type { DatabaseHandle } from './client.ts'
+
+export const migrationsFolder = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../sql/migrations',
+)
+
+const MIGRATION_LOCK_KEY = 7_311_001
+
+/** Applies pending migrations; a second run is a no-op. Serialised across processes on Postgres. */
+export async function applyMigrations(handle: DatabaseHandle): Promise<void> {
+  if (handle.driver === 'pglite') {
+    await migratePglite(handle.db as unknown as PgliteDatabase, { migrationsFolder })
+    return
+  }
+  // Several workers may start at once: a session lock on a side connection serialises them.
+  const lockClient = new pg.Client({ connectionString: handle.databaseUrl })
+  await lockClient.connect()
+  try {
+    await lockClient.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY])
+    await migratePg(handle.db as unknown as NodePgDatabase, { migrationsFolder })
+  } finally {
+    await lockClient.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {})
+    await lockClient.end()
+  }
+}

@@ -1,0 +1,54 @@
+import express, { type RequestHandler } from 'express'
+import compression from 'compression'
+import type { Engine } from '../engine.ts'
+import { requireApiToken } from './api-auth.ts'
+import { apiErrorHandler, sendError } from './errors.ts'
+import { restaurantRoutes } from './restaurants-routes.ts'
+
+export interface HttpAppOptions {
+  /** the Remix request handler (pages); absent in API-only tests */
+  pages?: RequestHandler
+  /** mounted before the pages, e.g. Vite dev middleware or static assets */
+  beforePages?: RequestHandler[]
+}
+
+export function createHttpApp(engine: Engine, options: HttpAppOptions = {}) {
+  const app = express()
+  app.disable('x-powered-by')
+  app.set('trust proxy', true)
+  app.use(compression())
+
+  app.get('/healthz', async (_req, res) => {
+    if (engine.isClosing()) return res.status(503).json({ ok: false, reason: 'shutting down' })
+    try {
+      await engine.database.executeSql('select 1')
+      res.json({ ok: true })
+    } catch (error) {
+      res.status(503).json({ ok: false, reason: `database: ${(error as Error).message}` })
+    }
+  })
+
+  app.get('/metrics', async (_req, res) => {
+    res.set('Content-Type', engine.metrics.registry.contentType)
+    res.send(await engine.metrics.registry.metrics())
+  })
+
+  const api = express.Router()
+  api.use((req, res, next) => {
+    res.on('finish', () => {
+      const route = `${req.baseUrl}${req.route?.path ?? ''}` || 'unmatched'
+      engine.metrics.httpRequests.inc({ method: req.method, route, status: String(res.statusCode) })
+    })
+    next()
+  })
+  api.use(requireApiToken(engine.config.apiToken))
+  api.use(express.json({ limit: '1mb', type: () => true }))
+  api.use('/restaurants', restaurantRoutes(engine))
+  api.use((req, res) => sendError(res, 404, 'NOT_FOUND', `No API route for ${req.method} ${req.path}`))
+  api.use(apiErrorHandler)
+  app.use('/api', api)
+
+  for (const middleware of options.beforePages ?? []) app.use(middleware)
+  if (options.pages) app.all('*', options.pages)
+  return app
+}

@@ -1,0 +1,43 @@
+import { ConfigError, loadConfig } from './config.ts'
+import { startServer } from './main.ts'
+
+async function main() {
+  let config
+  try {
+    config = loadConfig()
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message)
+      process.exit(1)
+    }
+    throw error
+  }
+  const dev = process.argv.includes('--dev')
+  const running = await startServer(config, { dev })
+  console.log(`Maitre is listening on ${running.url} (${config.databaseUrl ? 'Postgres' : `PGlite in ${config.dataDir}`})`)
+  if (config.apiTokenIsDemo) console.log(`API token (demo): ${config.apiToken}`)
+
+  let signals = 0
+  const shutdown = (signal: string) => {
+    signals++
+    if (signals > 1) {
+      console.error('Second signal: exiting without draining')
+      process.exit(1)
+    }
+    console.log(`${signal}: draining jobs and closing the database…`)
+    running.stop().then(
+      () => process.exit(0),
+      (error) => {
+        console.error('Shutdown failed:', error)
+        process.exit(1)
+      },
+    )
+  }
+  process.on('SIGTERM', () => shutdown('SIGTERM'))
+  process.on('SIGINT', () => shutdown('SIGINT'))
+}
+
+main().catch((error) => {
+  console.error('Maitre failed to start:', error)
+  process.exit(1)
+})

@@ -1,0 +1,98 @@
+import path from 'node:path'
+import fs from 'node:fs'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import express, { type RequestHandler } from 'express'
+import { createRequestHandler } from '@remix-run/express'
+import type { ServerBuild } from '@remix-run/node'
+import type { Config } from './config.ts'
+import { createEngine, type Engine, type EngineOptions } from './engine.ts'
+import { createHttpApp } from './http/app.ts'
+import { seedDemoIfEmpty } from './sim/demo-seed.ts'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+export const buildDir = path.join(root, 'build')
+
+export interface RunningServer {
+  engine: Engine
+  url: string
+  port: number
+  stop(): Promise<void>
+}
+
+export interface StartOptions extends EngineOptions {
+  /** serve pages through Vite's dev middleware instead of the production build */
+  dev?: boolean
+  /** host to bind; defaults to all interfaces */
+  host?: string
+  log?: (line: string) => void
+}
+
+async function pagesHandler(engine: Engine, dev: boolean): Promise<{ pages: RequestHandler; before: RequestHandler[] }> {
+  const getLoadContext = () => ({ engine })
+  if (dev) {
+    const vite = await import('vite')
+    const viteServer = await vite.createServer({ root, server: { middlewareMode: true } })
+    return {
+      before: [viteServer.middlewares as unknown as RequestHandler],
+      pages: createRequestHandler({
+        build: () => viteServer.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>,
+        getLoadContext,
+      }),
+    }
+  }
+  const serverEntry = path.join(buildDir, 'server/index.js')
+  if (!fs.existsSync(serverEntry)) {
+    throw new Error(`No production build at ${serverEntry}. Run "npm run build" (npm start does it for you).`)
+  }
+  const build = (await import(pathToFileURL(serverEntry).href)) as ServerBuild
+  return {
+    before: [
+      express.static(path.join(buildDir, 'client/assets'), { immutable: true, maxAge: '1y', index: false }) as RequestHandler,
+      express.static(path.join(buildDir, 'client'), { maxAge: '1h', index: false }) as RequestHandler,
+    ].map((handler, index) => (index === 0 ? (prefix('/assets', handler)) : handler)),
+    pages: createRequestHandler({ build, getLoadContext, mode: 'production' }),
+  }
+}
+
+function prefix(mountPath: string, handler: RequestHandler): RequestHandler {
+  const router = express.Router()
+  router.use(mountPath, handler)
+  return router as unknown as RequestHandler
+}
+
+/** Creates the engine, seeds demo data when asked, and serves API and pages on config.port. */
+export async function startServer(config: Config, options: StartOptions = {}): Promise<RunningServer> {
+  const log = options.log ?? ((line: string) => console.log(line))
+  const engine = await createEngine(config, options)
+  try {
+    if (config.demo) await seedDemoIfEmpty(engine, log)
+    const { pages, before } = await pagesHandler(engine, options.dev ?? false)
+    const app = createHttpApp(engine, { pages, beforePages: before })
+    const server = http.createServer(app)
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(config.port, options.host, () => resolve())
+    })
+    const port = (server.address() as AddressInfo).port
+    const url = `http://localhost:${port}`
+    let stopping: Promise<void> | undefined
+    return {
+      engine,
+      url,
+      port,
+      stop() {
+        stopping ??= (async () => {
+          server.closeIdleConnections?.()
+          await new Promise<void>((resolve) => server.close(() => resolve()))
+          await engine.close()
+        })()
+        return stopping
+      },
+    }
+  } catch (error) {
+    await engine.close()
+    throw error
+  }
+}
