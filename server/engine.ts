@@ -7,6 +7,7 @@ import { createEventRecorder, type EventRecorder } from './observability/event-r
 import { createMetrics, type Metrics } from './observability/metrics.ts'
 import { createRestaurantService, type RestaurantService } from './restaurants/restaurant-service.ts'
 import { createAuthService, type AuthService } from './auth/auth-service.ts'
+import { createAnalyticsService, type AnalyticsService } from './analytics/analytics-service.ts'
 
 export interface Engine {
   config: Config
@@ -17,6 +18,7 @@ export interface Engine {
   metrics: Metrics
   restaurants: RestaurantService
   auth: AuthService
+  analytics: AnalyticsService
   /** true once close() has begun: health checks answer 503 while draining */
   isClosing(): boolean
   close(): Promise<void>
@@ -55,6 +57,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     metrics,
     restaurants: createRestaurantService(db),
     auth: createAuthService(db),
+    analytics: createAnalyticsService(database),
     isClosing: () => closing,
     async close() {
       if (closing) return
