@@ -1,8 +1,15 @@
 import { defineConfig } from 'vitest/config'
 
+// CI sets MAITRE_TEST_REPORT_DIR to collect machine-readable results from every vitest run.
+const reportDir = process.env.MAITRE_TEST_REPORT_DIR
+const reporters = reportDir
+  ? ['default', ['json', { outputFile: `${reportDir}/vitest-${process.pid}-${Date.now()}.json` }]]
+  : ['default']
+
 // Three projects so CI can rerun just the database suites against Postgres.
 export default defineConfig({
   test: {
+    reporters: reporters as never,
     projects: [
       {
         test: {

@@ -123,6 +123,7 @@ export function foodHallFloor(): FloorInput {
   fixed(floor, 'counter', 'K', Array.from({ length: 17 }, () => 2))
   grid(floor, 'garden', 'G', 3, 5)
   fixed(floor, 'garden', 'GR', [8, 8], 4)
+  run(floor, 'garden', 'GP', [2, 2, 2, 2, 2, 2, 2, 2, 2, 2])
   return {
     name: 'Halle Centrale',
     timezone: 'Europe/London',
