@@ -66,7 +66,7 @@ const flagEnv: Array<[keyof z.infer<typeof envSchema>, string]> = [
 ]
 
 /** Parses the environment; throws ConfigError with every problem and what to set. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''))
   const parsed = envSchema.safeParse(cleaned)
   if (!parsed.success) {

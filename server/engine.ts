@@ -8,6 +8,13 @@ import { createMetrics, type Metrics } from './observability/metrics.ts'
 import { createRestaurantService, type RestaurantService } from './restaurants/restaurant-service.ts'
 import { createAuthService, type AuthService } from './auth/auth-service.ts'
 import { createAnalyticsService, type AnalyticsService } from './analytics/analytics-service.ts'
+import { createFlagService, type FlagService } from './flags/flag-service.ts'
+import { createFloorCache } from './assignment/floor-snapshot.ts'
+import { createPlanCache, type PlanCache } from './assignment/plan-cache.ts'
+import type { AssignmentDeps } from './assignment/assignment-deps.ts'
+import { startAutoAssignWorker, type AutoAssignWorker } from './assignment/auto-assign-job.ts'
+import { DEFAULT_RETRY_TIMINGS, type RetryTimings } from './assignment/retry-policy.ts'
+import { createBookingService, type BookingService } from './bookings/booking-service.ts'
 
 export interface Engine {
   config: Config
@@ -16,9 +23,14 @@ export interface Engine {
   jobs: JobQueue
   events: EventRecorder
   metrics: Metrics
+  flags: FlagService
+  planCache: PlanCache
   restaurants: RestaurantService
+  bookings: BookingService
   auth: AuthService
   analytics: AnalyticsService
+  /** what the assignment pipelines use; exposed for tools and tests */
+  assignment: AssignmentDeps
   /** true once close() has begun: health checks answer 503 while draining */
   isClosing(): boolean
   close(): Promise<void>
@@ -27,9 +39,21 @@ export interface Engine {
 export interface EngineOptions {
   /** PGlite in memory instead of DATA_DIR (tests) */
   inMemory?: boolean
+  /** background job timings (tests shorten them) */
+  retryTimings?: Partial<RetryTimings>
+  holdTtlMs?: number
+  /** seconds before pg-boss redelivers a job whose process died */
+  jobExpireInSeconds?: number
+  /** parallel auto-assign jobs in this process */
+  workerConcurrency?: number
+  /** pg-boss maintenance (expiry of dead deliveries) interval */
+  maintenanceIntervalSeconds?: number
+  /** do not start the background workers (tools, some tests) */
+  workers?: boolean
+  now?: () => Date
 }
 
-/** Opens the database, applies migrations and starts the job queue: one per process. */
+/** Opens the database, applies migrations and starts the job queue and workers: one per process. */
 export async function createEngine(config: Config, options: EngineOptions = {}): Promise<Engine> {
   if (!config.databaseUrl && !options.inMemory) fs.mkdirSync(config.dataDir, { recursive: true })
   const database = await openDatabase({
@@ -43,9 +67,34 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     throw error
   }
   const db = database.db
-  const jobs = await startJobQueue(database)
+  const jobs = await startJobQueue(database, { maintenanceIntervalSeconds: options.maintenanceIntervalSeconds })
   const events = createEventRecorder(db)
   const metrics = createMetrics()
+  const flags = createFlagService(db, config.flagOverrides)
+  await flags.start()
+  const planCache = createPlanCache()
+  const now = options.now ?? (() => new Date())
+  const assignment: AssignmentDeps = {
+    db,
+    events,
+    metrics,
+    flags,
+    floors: createFloorCache(),
+    planCache,
+    holdTtlMs: options.holdTtlMs ?? 60_000,
+    now,
+  }
+  const jobExpireInSeconds = options.jobExpireInSeconds ?? 15 * 60
+  const timings: RetryTimings = { ...DEFAULT_RETRY_TIMINGS, ...options.retryTimings }
+  let autoAssignWorker: AutoAssignWorker | undefined
+  if (options.workers !== false) {
+    autoAssignWorker = await startAutoAssignWorker(assignment, jobs, {
+      timings,
+      cutoffMinutes: config.jobCutoffMinutes,
+      concurrency: options.workerConcurrency ?? 4,
+      expireInSeconds: jobExpireInSeconds,
+    })
+  }
   let closing = false
 
   return {
@@ -55,15 +104,21 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     jobs,
     events,
     metrics,
+    flags,
+    planCache,
+    assignment,
     restaurants: createRestaurantService(db),
+    bookings: createBookingService({ ...assignment, jobs, jobExpireInSeconds }),
     auth: createAuthService(db),
     analytics: createAnalyticsService(database),
     isClosing: () => closing,
     async close() {
       if (closing) return
       closing = true
-      // Let running jobs finish (pg-boss waits for active handlers), then flush telemetry.
+      // Sleeping jobs are interrupted (and delivered again later); running attempts finish.
+      await autoAssignWorker?.stop()
       await jobs.stop({ graceful: true, wait: true, timeout: 20_000 })
+      flags.stop()
       await events.close()
       await database.close()
     },

@@ -4,6 +4,8 @@ import type { Engine } from '../engine.ts'
 import { requireApiToken } from './api-auth.ts'
 import { apiErrorHandler, sendError } from './errors.ts'
 import { restaurantRoutes } from './restaurants-routes.ts'
+import { bookingRoutes } from './bookings-routes.ts'
+import { eventRoutes } from './events-routes.ts'
 
 export interface HttpAppOptions {
   /** the Remix request handler (pages); absent in API-only tests */
@@ -44,6 +46,8 @@ export function createHttpApp(engine: Engine, options: HttpAppOptions = {}) {
   api.use(requireApiToken(engine.config.apiToken))
   api.use(express.json({ limit: '1mb', type: () => true }))
   api.use('/restaurants', restaurantRoutes(engine))
+  api.use('/bookings', bookingRoutes(engine))
+  api.use('/events', eventRoutes(engine))
   api.use((req, res) => sendError(res, 404, 'NOT_FOUND', `No API route for ${req.method} ${req.path}`))
   api.use(apiErrorHandler)
   app.use('/api', api)

@@ -7,7 +7,10 @@ export type JobQueue = PgBoss
  * pg-boss on the application's own database. Its `db` option takes anything with
  * executeSql, which is how it runs on PGlite as well as on a Postgres pool.
  */
-export async function startJobQueue(handle: DatabaseHandle): Promise<JobQueue> {
+export async function startJobQueue(
+  handle: DatabaseHandle,
+  options: { maintenanceIntervalSeconds?: number | undefined } = {},
+): Promise<JobQueue> {
   const boss = new PgBoss({
     db: { executeSql: (text: string, values?: unknown[]) => handle.executeSql(text, values) },
     schema: 'pgboss',
@@ -15,6 +18,7 @@ export async function startJobQueue(handle: DatabaseHandle): Promise<JobQueue> {
     // cron scheduling needs a clock monitor per process; only multi-process Postgres needs it
     schedule: handle.driver === 'postgres',
     migrate: true,
+    ...(options.maintenanceIntervalSeconds ? { maintenanceIntervalSeconds: options.maintenanceIntervalSeconds } : {}),
   })
   boss.on('error', (error: Error) => console.error('[jobs]', error.message))
   await boss.start()

@@ -1,0 +1,19 @@
+import type { Database } from '../db/client.ts'
+import type { EventRecorder } from '../observability/event-recorder.ts'
+import type { EngineMetrics } from '../observability/metrics.ts'
+import type { FlagService } from '../flags/flag-service.ts'
+import type { FloorCache } from './floor-snapshot.ts'
+import type { PlanCache } from './plan-cache.ts'
+
+/** What the assignment pipelines need from the engine; passed explicitly so each piece is testable. */
+export interface AssignmentDeps {
+  db: Database
+  events: EventRecorder
+  metrics: EngineMetrics
+  flags: FlagService
+  floors: FloorCache
+  planCache: PlanCache
+  /** how long a hold lives before the sweep may release it */
+  holdTtlMs: number
+  now: () => Date
+}

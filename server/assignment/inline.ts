@@ -1,0 +1,112 @@
+import { and, eq } from 'drizzle-orm'
+import { bookings, type AutoAssignResult, type Booking } from '../db/schema/bookings.ts'
+import type { AssignmentDeps } from './assignment-deps.ts'
+import { runAssignmentAttempt, type AttemptResult } from './attempt.ts'
+import { DEFAULT_KNOBS } from './quote.ts'
+import { reasonCategory } from './reason-codes.ts'
+
+export interface InlineOutcome {
+  outcome: 'confirmed' | 'queued' | 'timeout'
+  reason: string | null
+  durationMs: number
+  lastResult: AutoAssignResult
+  attempt: AttemptResult | null
+  booking: Booking | null
+}
+
+/**
+ * Quote, hold and confirm at intake, under the deadline of flag inline_auto_assign.timeout_ms.
+ * On timeout the attempt is aborted (it stops at its next step and gives back any hold) and the
+ * answer goes out at once; `auto_assign_last_result` is written on every path.
+ */
+export async function inlineAutoAssign(deps: AssignmentDeps, booking: Booking): Promise<InlineOutcome> {
+  const context = { restaurantId: booking.restaurantId, bookingId: booking.id }
+  const timeoutMs = deps.flags.number('inline_auto_assign.timeout_ms', context)
+  const started = performance.now()
+  const controller = new AbortController()
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort(new Error(`inline auto-assign passed its ${timeoutMs} ms deadline`))
+      resolve('timeout')
+    }, timeoutMs)
+  })
+  deps.events.record({
+    type: 'inline_auto_assign.started',
+    source: 'inline',
+    restaurantId: booking.restaurantId,
+    bookingId: booking.id,
+    context: { timeout_ms: timeoutMs },
+  })
+
+  const attemptPromise = runAssignmentAttempt(deps, booking, {
+    trigger: 'inline',
+    pipeline: 'legacy',
+    attemptNumber: 1,
+    knobs: DEFAULT_KNOBS,
+    signal: controller.signal,
+  })
+  const raced = await Promise.race([attemptPromise, deadline])
+  clearTimeout(timer)
+  const durationMs = performance.now() - started
+
+  let outcome: InlineOutcome['outcome']
+  let reason: string | null
+  let attempt: AttemptResult | null = null
+  if (raced === 'timeout') {
+    outcome = 'timeout'
+    reason = 'TIMEOUT'
+    // the attempt finishes its current step in the background, then stops
+    attemptPromise.catch(() => {})
+    deps.events.record({
+      type: 'inline_auto_assign.timeout',
+      source: 'inline',
+      severity: 'warning',
+      restaurantId: booking.restaurantId,
+      bookingId: booking.id,
+      context: { timeout_ms: timeoutMs, duration_ms: durationMs },
+    })
+  } else {
+    attempt = raced
+    outcome = attempt.success ? 'confirmed' : 'queued'
+    reason = attempt.reason
+  }
+
+  const lastResult: AutoAssignResult = {
+    source: 'inline',
+    at: deps.now().toISOString(),
+    success: outcome === 'confirmed',
+    reason,
+    reasonCategory: reasonCategory(reason),
+    strategy: DEFAULT_KNOBS,
+    trigger: 'inline',
+    durationMs,
+    attemptId: attempt?.attemptId ?? null,
+    emailQueued: attempt?.emailQueued ?? false,
+  }
+  if (outcome !== 'confirmed') {
+    // a late confirm may have won meanwhile: never overwrite a confirmed booking's result
+    await deps.db
+      .update(bookings)
+      .set({ autoAssignLastResult: lastResult, updatedAt: new Date() })
+      .where(and(eq(bookings.id, booking.id), eq(bookings.status, 'pending_allocation')))
+  }
+  deps.metrics.inlineDuration.observe({ outcome }, durationMs / 1000)
+  deps.events.record({
+    type: 'inline_auto_assign.finished',
+    source: 'inline',
+    severity: outcome === 'confirmed' ? 'info' : 'warning',
+    restaurantId: booking.restaurantId,
+    bookingId: booking.id,
+    context: {
+      duration_ms: durationMs,
+      outcome,
+      reason,
+      reason_category: reasonCategory(reason),
+      timed_out: outcome === 'timeout',
+      timeout_ms: timeoutMs,
+      email_queued: lastResult.emailQueued,
+    },
+  })
+  return { outcome, reason, durationMs, lastResult, attempt, booking: attempt?.booking ?? null }
+}

@@ -1,0 +1,112 @@
+import { eq } from 'drizzle-orm'
+import { quoteTables, type Quote } from '../../planner/index.ts'
+import { restaurants } from '../db/schema/restaurants.ts'
+import type { AssignmentDeps } from './assignment-deps.ts'
+import { loadBusyWindows, type FloorSnapshot } from './floor-snapshot.ts'
+import { reasonCategory } from './reason-codes.ts'
+
+export interface StrategyKnobs {
+  requireAdjacency: boolean
+  maxTables: number
+}
+
+export const DEFAULT_KNOBS: StrategyKnobs = { requireAdjacency: true, maxTables: 3 }
+
+export interface QuoteRequest {
+  restaurantId: string
+  bookingId: string | null
+  partySize: number
+  window: { start: Date; end: Date }
+  zoneId: string | null
+  knobs: StrategyKnobs
+  trigger: 'inline' | 'job' | 'coordinator' | 'manual'
+  attemptIndex: number
+  avoidTableIds?: string[]
+  strategy?: string
+  limit?: number
+}
+
+export interface EngineQuote {
+  quote: Quote
+  floor: FloorSnapshot
+  cacheHit: boolean
+  plannerDurationMs: number
+}
+
+/**
+ * Every planner call of the engine goes through here, so each one is cached by availability
+ * version and recorded as an `auto_assign.quote` event, whoever the caller is.
+ */
+export async function quoteForBooking(deps: AssignmentDeps, request: QuoteRequest): Promise<EngineQuote> {
+  const flagContext = { restaurantId: request.restaurantId, bookingId: request.bookingId }
+  const [versions] = await deps.db
+    .select({ floorVersion: restaurants.floorVersion, availabilityVersion: restaurants.availabilityVersion })
+    .from(restaurants)
+    .where(eq(restaurants.id, request.restaurantId))
+  if (!versions) throw new Error(`restaurant ${request.restaurantId} vanished`)
+  const floor = await deps.floors.get(deps.db, request.restaurantId, versions.floorVersion)
+  const strategy = request.strategy ?? 'optimal_fit'
+  const cacheEnabled = deps.flags.boolean('planner.cache', flagContext)
+  const cacheKey = {
+    restaurantId: request.restaurantId,
+    availabilityVersion: versions.availabilityVersion,
+    floorVersion: versions.floorVersion,
+    windowStart: request.window.start.getTime(),
+    windowEnd: request.window.end.getTime(),
+    partySize: request.partySize,
+    zoneId: request.zoneId,
+    maxTables: request.knobs.maxTables,
+    requireAdjacency: request.knobs.requireAdjacency,
+    strategy,
+    avoidTableIds: request.avoidTableIds ?? [],
+  }
+
+  const started = performance.now()
+  let quote = cacheEnabled ? deps.planCache.get(cacheKey) : undefined
+  const cacheHit = quote !== undefined
+  if (!quote) {
+    const busy = await loadBusyWindows(deps.db, request.restaurantId, request.window, deps.now())
+    const plannerStarted = performance.now()
+    quote = quoteTables({
+      tables: floor.tables,
+      adjacency: floor.adjacency,
+      floorVersion: `${request.restaurantId}:${versions.floorVersion}`,
+      busy,
+      partySize: request.partySize,
+      window: { start: request.window.start.getTime(), end: request.window.end.getTime() },
+      zoneId: request.zoneId,
+      maxTables: request.knobs.maxTables,
+      requireAdjacency: request.knobs.requireAdjacency,
+      avoidTableIds: request.avoidTableIds,
+      strategy,
+      limit: request.limit ?? 5,
+    })
+    quote.stats.durationMs ??= performance.now() - plannerStarted
+    if (cacheEnabled) deps.planCache.set(cacheKey, quote)
+  }
+  const plannerDurationMs = cacheHit ? performance.now() - started : (quote.stats.durationMs ?? 0)
+
+  const reason = quote.ok ? null : quote.reason
+  deps.metrics.plannerDuration.observe({ trigger: request.trigger, cache_hit: String(cacheHit) }, plannerDurationMs / 1000)
+  deps.events.record({
+    type: 'auto_assign.quote',
+    source: 'planner',
+    restaurantId: request.restaurantId,
+    bookingId: request.bookingId,
+    context: {
+      planner_duration_ms: plannerDurationMs,
+      success: quote.ok,
+      reason,
+      reason_category: reasonCategory(reason),
+      require_adjacency: request.knobs.requireAdjacency,
+      max_tables: request.knobs.maxTables,
+      trigger: request.trigger,
+      attempt_index: request.attemptIndex,
+      cache_hit: cacheHit,
+      strategy,
+      plans: quote.ok ? quote.plans.length : 0,
+      ...(deps.flags.boolean('planner.profiling', flagContext) ? { stats: quote.stats } : {}),
+    },
+  })
+  return { quote, floor, cacheHit, plannerDurationMs }
+}

@@ -1,0 +1,252 @@
+import crypto from 'node:crypto'
+import { and, eq } from 'drizzle-orm'
+import { z } from 'zod'
+import type { Database } from '../db/client.ts'
+import { bookings, type Booking } from '../db/schema/bookings.ts'
+import { restaurants, zones, type Restaurant } from '../db/schema/restaurants.ts'
+import { findBookingById, findBookingByIdempotencyKey, listBookings } from '../db/queries/bookings.ts'
+import { bumpAvailabilityVersion, findRestaurantBySlug } from '../db/queries/restaurants.ts'
+import { assignmentStateHistory } from '../db/schema/assignment.ts'
+import { AppError, notFound } from '../errors.ts'
+import type { AssignmentDeps } from '../assignment/assignment-deps.ts'
+import { inlineAutoAssign } from '../assignment/inline.ts'
+import { enqueueAutoAssign } from '../assignment/auto-assign-job.ts'
+import { transitionBooking } from '../assignment/booking-state.ts'
+import { releaseBookingAllocations } from '../assignment/holds.ts'
+import type { JobQueue } from '../jobs/queue.ts'
+import { blockWindow, localClock, withinServiceHours } from './block-window.ts'
+import { createBookingSchema, listBookingsSchema } from './booking-schema.ts'
+import { presentBookings, type ApiBooking } from './present-booking.ts'
+
+export interface AutoAssignAnswer {
+  outcome: 'confirmed' | 'queued' | 'timeout'
+  reason?: string
+  durationMs: number
+}
+
+export interface CreateBookingAnswer {
+  /** 201 for a new booking, 200 for an idempotent replay */
+  status: 201 | 200
+  booking: ApiBooking
+  autoAssign: AutoAssignAnswer
+}
+
+const uuidSchema = z.string().uuid()
+
+const REFERENCE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'
+function newReference(): string {
+  const bytes = crypto.randomBytes(8)
+  return `MT-${[...bytes].map((byte) => REFERENCE_ALPHABET[byte % REFERENCE_ALPHABET.length]).join('')}`
+}
+
+const validation = (message: string, path: string[], code = 'VALIDATION_FAILED') =>
+  new AppError(code, message, 400, [{ code: 'custom', path, message }])
+
+export function createBookingService(deps: AssignmentDeps & { jobs: JobQueue; jobExpireInSeconds: number }) {
+  const db: Database = deps.db
+
+  async function present(rows: Booking[]): Promise<ApiBooking[]> {
+    const restaurantIds = [...new Set(rows.map((row) => row.restaurantId))]
+    const restaurantRows = await Promise.all(
+      restaurantIds.map((id) => db.select({ id: restaurants.id, slug: restaurants.slug }).from(restaurants).where(eq(restaurants.id, id))),
+    )
+    const slugs = new Map(restaurantRows.flat().map((row) => [row.id, row.slug]))
+    const zoneIds = [...new Set(rows.map((row) => row.zoneId).filter((id): id is string => !!id))]
+    const zoneRows = await Promise.all(zoneIds.map((id) => db.select({ id: zones.id, key: zones.key }).from(zones).where(eq(zones.id, id))))
+    const zoneKeys = new Map(zoneRows.flat().map((row) => [row.id, row.key]))
+    return presentBookings(db, rows, {
+      slugByRestaurantId: (id) => slugs.get(id) ?? id,
+      zoneKeyById: (id) => zoneKeys.get(id) ?? null,
+    })
+  }
+
+  async function presentOne(row: Booking): Promise<ApiBooking> {
+    const [presented] = await present([row])
+    return presented!
+  }
+
+  function replayAnswer(booking: Booking, apiBooking: ApiBooking): CreateBookingAnswer {
+    const last = booking.autoAssignLastResult
+    const outcome: AutoAssignAnswer['outcome'] =
+      booking.status === 'confirmed' ? 'confirmed' : last?.reason === 'TIMEOUT' ? 'timeout' : 'queued'
+    return {
+      status: 200,
+      booking: apiBooking,
+      autoAssign: { outcome, ...(last?.reason ? { reason: last.reason } : {}), durationMs: last?.durationMs ?? 0 },
+    }
+  }
+
+  async function replay(restaurant: Restaurant, key: string, startAt: Date, partySize: number) {
+    const existing = await findBookingByIdempotencyKey(db, restaurant.id, key)
+    if (!existing) return undefined
+    if (existing.startAt.getTime() !== startAt.getTime() || existing.partySize !== partySize) {
+      throw new AppError(
+        'IDEMPOTENCY_KEY_REUSED',
+        `idempotencyKey "${key}" was already used for booking ${existing.reference} with other details; use a new key`,
+        409,
+      )
+    }
+    return replayAnswer(existing, await presentOne(existing))
+  }
+
+  return {
+    async create(body: unknown): Promise<CreateBookingAnswer> {
+      const parsed = createBookingSchema.safeParse(body)
+      if (!parsed.success) throw new AppError('VALIDATION_FAILED', 'The booking is not valid; see issues', 400, parsed.error.issues)
+      const input = parsed.data
+      const restaurant = await findRestaurantBySlug(db, input.restaurant)
+      if (!restaurant) throw new AppError('RESTAURANT_NOT_FOUND', `There is no restaurant "${input.restaurant}"`, 404)
+      const now = deps.now()
+      const startAt = new Date(input.startAt)
+      if (startAt.getTime() <= now.getTime()) throw validation('startAt must be in the future', ['startAt'])
+      let zoneId: string | null = null
+      if (input.zone) {
+        const [zone] = await db
+          .select({ id: zones.id })
+          .from(zones)
+          .where(and(eq(zones.restaurantId, restaurant.id), eq(zones.key, input.zone)))
+        if (!zone) throw validation(`zone "${input.zone}" does not exist at ${restaurant.slug}`, ['zone'])
+        zoneId = zone.id
+      }
+      if (!withinServiceHours(restaurant.servicePeriods, startAt, restaurant.timezone)) {
+        const local = localClock(startAt, restaurant.timezone)
+        throw validation(
+          `${restaurant.name} does not seat at ${local.label} (${restaurant.timezone}) on that day; service periods: ${restaurant.servicePeriods
+            .map((period) => `${period.name} ${period.opens}-${period.closes}`)
+            .join(', ')}`,
+          ['startAt'],
+          'OUTSIDE_SERVICE_HOURS',
+        )
+      }
+      if (input.idempotencyKey) {
+        const replayed = await replay(restaurant, input.idempotencyKey, startAt, input.partySize)
+        if (replayed) return replayed
+      }
+
+      const window = blockWindow(restaurant, startAt, input.partySize, input.durationMinutes)
+      const inserted = await db.transaction(async (tx) => {
+        const [row] = await tx
+          .insert(bookings)
+          .values({
+            reference: newReference(),
+            restaurantId: restaurant.id,
+            partySize: input.partySize,
+            startAt: window.start,
+            endAt: window.end,
+            guestName: input.guest.name,
+            guestEmail: input.guest.email,
+            guestPhone: input.guest.phone ?? null,
+            zoneId,
+            idempotencyKey: input.idempotencyKey ?? null,
+          })
+          .onConflictDoNothing({ target: [bookings.restaurantId, bookings.idempotencyKey] })
+          .returning()
+        if (row) {
+          await tx.insert(assignmentStateHistory).values({
+            bookingId: row.id,
+            fromState: null,
+            toState: 'created',
+            version: 0,
+            actor: 'api',
+          })
+        }
+        return row
+      })
+      if (!inserted) {
+        // a concurrent request with the same key won the insert
+        const replayed = await replay(restaurant, input.idempotencyKey!, startAt, input.partySize)
+        if (replayed) return replayed
+        throw new AppError('CONFLICT', 'The booking could not be written; try again', 409)
+      }
+      deps.events.record({
+        type: 'booking.created',
+        source: 'api',
+        restaurantId: restaurant.id,
+        bookingId: inserted.id,
+        context: { party_size: inserted.partySize, start_at: inserted.startAt.toISOString(), zone: input.zone ?? null },
+      })
+
+      const inline = await inlineAutoAssign(deps, inserted)
+      if (inline.outcome !== 'confirmed') {
+        await transitionBooking(db, {
+          bookingId: inserted.id,
+          from: ['created'],
+          to: 'assignment_pending',
+          reason: inline.reason,
+          actor: 'auto_assign:inline',
+        })
+        try {
+          await enqueueAutoAssign(deps.jobs, { bookingId: inserted.id, inline: inline.lastResult }, deps.jobExpireInSeconds)
+        } catch (error) {
+          deps.events.record({
+            type: 'auto_assign.enqueue_failed',
+            source: 'api',
+            severity: 'error',
+            restaurantId: restaurant.id,
+            bookingId: inserted.id,
+            context: { error: (error as Error).message },
+          })
+        }
+      }
+      const fresh = (await findBookingById(db, inserted.id)) ?? inserted
+      return {
+        status: 201,
+        booking: await presentOne(fresh),
+        autoAssign: {
+          outcome: inline.outcome,
+          ...(inline.reason ? { reason: inline.reason } : {}),
+          durationMs: Math.round(inline.durationMs * 1000) / 1000,
+        },
+      }
+    },
+
+    async get(id: string): Promise<ApiBooking> {
+      if (!uuidSchema.safeParse(id).success) throw notFound(`Booking ${id}`)
+      const row = await findBookingById(db, id)
+      if (!row) throw notFound(`Booking ${id}`)
+      return presentOne(row)
+    },
+
+    async list(query: unknown): Promise<ApiBooking[]> {
+      const parsed = listBookingsSchema.safeParse(query)
+      if (!parsed.success) throw new AppError('VALIDATION_FAILED', 'The query is not valid; see issues', 400, parsed.error.issues)
+      const restaurant = await findRestaurantBySlug(db, parsed.data.restaurant)
+      if (!restaurant) throw new AppError('RESTAURANT_NOT_FOUND', `There is no restaurant "${parsed.data.restaurant}"`, 404)
+      const rows = await listBookings(db, {
+        restaurantId: restaurant.id,
+        status: parsed.data.status,
+        from: parsed.data.from ? new Date(parsed.data.from) : undefined,
+        to: parsed.data.to ? new Date(parsed.data.to) : undefined,
+        limit: parsed.data.limit,
+      })
+      return present(rows)
+    },
+
+    /** Cancels and frees the tables at once; cancelling twice is harmless. */
+    async cancel(id: string, actor = 'api'): Promise<ApiBooking> {
+      if (!uuidSchema.safeParse(id).success) throw notFound(`Booking ${id}`)
+      const now = deps.now()
+      const row = await db.transaction(async (tx) => {
+        const [current] = await tx.select().from(bookings).where(eq(bookings.id, id)).for('update')
+        if (!current) throw notFound(`Booking ${id}`)
+        if (current.status === 'cancelled') return current
+        const cancelled = await transitionBooking(tx, {
+          bookingId: id,
+          from: [current.assignmentState],
+          to: 'cancelled',
+          reason: 'cancelled',
+          actor,
+          set: { status: 'cancelled', cancelledAt: now },
+        })
+        const released = await releaseBookingAllocations(tx, id, now)
+        if (released > 0) await bumpAvailabilityVersion(tx, current.restaurantId)
+        return cancelled ?? current
+      })
+      deps.events.record({ type: 'booking.cancelled', source: 'api', restaurantId: row.restaurantId, bookingId: id, context: { actor } })
+      return presentOne(row)
+    },
+  }
+}
+
+export type BookingService = ReturnType<typeof createBookingService>
+

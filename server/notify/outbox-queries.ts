@@ -1,0 +1,182 @@
+import { and, asc, eq, getTableColumns, inArray, lte, ne, sql } from 'drizzle-orm'
+import type { Executor } from '../db/client.ts'
+import { bookings } from '../db/schema/bookings.ts'
+import { emailOutbox, type OutboxEmail } from '../db/schema/outbox.ts'
+import { AppError, SQLSTATE, sqlState } from '../errors.ts'
+import { retryDelayMs, type BackoffOptions } from './backoff.ts'
+
+export type { OutboxEmail }
+
+export interface NewOutboxEmail {
+  bookingId: string
+  /** e.g. 'confirmation'; (bookingId, kind) is unique: one email of a kind per booking, ever */
+  kind: string
+  recipient: string
+  subject: string
+  body: string
+  /** not sent before this time; default: the database's now() */
+  availableAt?: Date
+}
+
+/** A claimed row, with the booking's restaurant for telemetry. */
+export type ClaimedEmail = OutboxEmail & { restaurantId: string }
+
+const MAX_ERROR_LENGTH = 2_000
+
+/**
+ * Queues an email. Returns true when a row was inserted and false when this booking already has
+ * an email of this kind (insert … on conflict do nothing): calling it twice, concurrently, or from
+ * two transactions yields one row. Pass the caller's transaction so the email is queued if and
+ * only if that transaction commits.
+ */
+export async function enqueueEmail(executor: Executor, email: NewOutboxEmail): Promise<boolean> {
+  const kind = email.kind.trim()
+  const recipient = email.recipient.trim()
+  if (!kind) throw new AppError('EMAIL_KIND_REQUIRED', 'An outbox email needs a kind such as "confirmation".')
+  if (!recipient) {
+    throw new AppError(
+      'EMAIL_RECIPIENT_REQUIRED',
+      `Cannot queue the ${kind} email for booking ${email.bookingId}: the recipient address is empty.`,
+    )
+  }
+  try {
+    const rows = await executor
+      .insert(emailOutbox)
+      .values({
+        bookingId: email.bookingId,
+        kind,
+        recipient,
+        subject: email.subject,
+        body: email.body,
+        ...(email.availableAt ? { nextAttemptAt: email.availableAt } : {}),
+      })
+      .onConflictDoNothing({ target: [emailOutbox.bookingId, emailOutbox.kind] })
+      .returning({ id: emailOutbox.id })
+    return rows.length > 0
+  } catch (error) {
+    if (sqlState(error) === SQLSTATE.foreignKeyViolation) {
+      throw new AppError(
+        'EMAIL_BOOKING_NOT_FOUND',
+        `Cannot queue the ${kind} email: booking ${email.bookingId} does not exist. Queue it in the transaction that creates or confirms the booking.`,
+        404,
+      )
+    }
+    throw error
+  }
+}
+
+export interface ClaimOptions {
+  /** at most this many rows */
+  limit: number
+  /** rows with next_attempt_at <= now are due */
+  now: Date
+  /** a claimed row becomes due again after this long (so a crashed worker's claim is retried) */
+  leaseMs: number
+}
+
+/**
+ * Atomically claims due pending rows: one UPDATE whose subquery locks them FOR UPDATE SKIP LOCKED,
+ * pushes next_attempt_at to now + lease and counts the attempt. Two workers (also in two processes
+ * on Postgres) never claim the same row while its lease runs. The claim is committed on return:
+ * the caller sends, then calls markSent or markFailedAttempt with the returned `attempts`.
+ */
+export async function claimDueEmails(db: Executor, options: ClaimOptions): Promise<ClaimedEmail[]> {
+  if (!Number.isInteger(options.limit) || options.limit < 1) {
+    throw new AppError('OUTBOX_CLAIM_INVALID', `claim limit must be a positive integer (got ${options.limit}).`)
+  }
+  if (!(options.leaseMs > 0)) {
+    throw new AppError('OUTBOX_CLAIM_INVALID', `leaseMs must be positive (got ${options.leaseMs}).`)
+  }
+  const due = db
+    .select({ id: emailOutbox.id })
+    .from(emailOutbox)
+    .where(and(eq(emailOutbox.status, 'pending'), lte(emailOutbox.nextAttemptAt, options.now)))
+    .orderBy(asc(emailOutbox.nextAttemptAt))
+    .limit(options.limit)
+    .for('update', { skipLocked: true })
+  const rows = await db
+    .update(emailOutbox)
+    .set({
+      nextAttemptAt: new Date(options.now.getTime() + options.leaseMs),
+      attempts: sql`${emailOutbox.attempts} + 1`,
+    })
+    .from(bookings)
+    .where(and(inArray(emailOutbox.id, due), eq(emailOutbox.bookingId, bookings.id), eq(emailOutbox.status, 'pending')))
+    .returning({ ...getTableColumns(emailOutbox), restaurantId: bookings.restaurantId })
+  return rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+}
+
+export interface MarkSentInput {
+  id: string
+  transportId: string
+  sentAt: Date
+}
+
+/**
+ * Records a delivery. Returns false when the row was already marked sent (another worker sent it
+ * after this worker's lease ran out): the caller should report a duplicate send.
+ */
+export async function markSent(db: Executor, input: MarkSentInput): Promise<boolean> {
+  const rows = await db
+    .update(emailOutbox)
+    .set({ status: 'sent', sentAt: input.sentAt, transportId: input.transportId, lastError: null })
+    .where(and(eq(emailOutbox.id, input.id), ne(emailOutbox.status, 'sent')))
+    .returning({ id: emailOutbox.id })
+  return rows.length > 0
+}
+
+export interface FailedAttemptInput {
+  id: string
+  /** the `attempts` value the claim returned: a fencing token against a newer claim */
+  attempts: number
+  error: string
+  now: Date
+  maxAttempts: number
+  /** true when retrying cannot help (e.g. SMTP 5xx): fail at once */
+  permanent?: boolean
+  backoff?: BackoffOptions
+  random?: () => number
+}
+
+export type FailedAttemptResult =
+  | { outcome: 'retry'; nextAttemptAt: Date }
+  | { outcome: 'failed' }
+  /** the row was claimed again or completed meanwhile: nothing was changed */
+  | { outcome: 'stale' }
+
+/**
+ * Records a failed delivery attempt: schedules the next one with exponential backoff and jitter,
+ * or, after maxAttempts (or a permanent error), sets status failed with last_error.
+ */
+export async function markFailedAttempt(db: Executor, input: FailedAttemptInput): Promise<FailedAttemptResult> {
+  const lastError = input.error.length > MAX_ERROR_LENGTH ? `${input.error.slice(0, MAX_ERROR_LENGTH)}…` : input.error
+  const fenced = and(
+    eq(emailOutbox.id, input.id),
+    eq(emailOutbox.status, 'pending'),
+    eq(emailOutbox.attempts, input.attempts),
+  )
+  if (input.permanent || input.attempts >= input.maxAttempts) {
+    const rows = await db
+      .update(emailOutbox)
+      .set({ status: 'failed', lastError })
+      .where(fenced)
+      .returning({ id: emailOutbox.id })
+    return rows.length > 0 ? { outcome: 'failed' } : { outcome: 'stale' }
+  }
+  const nextAttemptAt = new Date(input.now.getTime() + retryDelayMs(input.attempts, input.backoff, input.random))
+  const rows = await db
+    .update(emailOutbox)
+    .set({ nextAttemptAt, lastError })
+    .where(fenced)
+    .returning({ id: emailOutbox.id })
+  return rows.length > 0 ? { outcome: 'retry', nextAttemptAt } : { outcome: 'stale' }
+}
+
+/** The booking's emails, oldest first (CONTRACT's Booking.emails is built from these). */
+export async function listEmailsForBooking(db: Executor, bookingId: string): Promise<OutboxEmail[]> {
+  return db
+    .select()
+    .from(emailOutbox)
+    .where(eq(emailOutbox.bookingId, bookingId))
+    .orderBy(asc(emailOutbox.createdAt), asc(emailOutbox.kind))
+}

@@ -1,0 +1,232 @@
+import type { Executor } from '../db/client.ts'
+import type { EngineEvent } from '../observability/event-recorder.ts'
+import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts'
+import { toMailSendError } from './mail-errors.ts'
+import type { MailMessage, MailTransport } from './mail-transport.ts'
+import { claimDueEmails, markFailedAttempt, markSent, type ClaimedEmail } from './outbox-queries.ts'
+
+export interface OutboxWorkerOptions {
+  db: Executor
+  transport: MailTransport
+  events: { record(event: EngineEvent): void }
+  /** pause between polls when there is nothing to do; default 1000 ms */
+  pollIntervalMs?: number
+  /** rows claimed per batch; default 20 */
+  batchSize?: number
+  /** delivery attempts before a row is marked failed; default 8 */
+  maxAttempts?: number
+  /** how long a claim is exclusive; default 5 min (must exceed a batch's worst-case send time) */
+  leaseMs?: number
+  /** parallel sends within a batch; default 4 */
+  concurrency?: number
+  backoff?: BackoffOptions
+  /** start polling at once (default true); false = only drainOnce() sends */
+  autoStart?: boolean
+  now?: () => Date
+  random?: () => number
+  log?: (message: string) => void
+}
+
+export interface DrainResult {
+  sent: number
+  failed: number
+  retried: number
+}
+
+export interface OutboxWorker {
+  /** Claims and sends everything due now, batch after batch; resolves with what happened. */
+  drainOnce(): Promise<DrainResult>
+  /** Poll now rather than after the interval (e.g. right after a confirmation committed). */
+  wake(): void
+  /** Stops polling and waits for the batch in flight. */
+  stop(): Promise<void>
+}
+
+const SOURCE = 'outbox'
+const MAX_BATCHES_PER_DRAIN = 50
+const MARK_SENT_RETRY_DELAYS_MS = [50, 250, 1_000]
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+function toMessage(email: ClaimedEmail): MailMessage {
+  return {
+    to: email.recipient,
+    subject: email.subject,
+    text: email.body,
+    // stable across retries and workers: a receiver can drop a repeated delivery
+    messageId: `<${email.id}@outbox.maitre>`,
+    headers: { 'X-Maitre-Booking-Id': email.bookingId, 'X-Maitre-Email-Kind': email.kind },
+  }
+}
+
+/**
+ * The outbox worker: claims due rows (lease + SKIP LOCKED, see outbox-queries), sends them through
+ * the transport and records the result. Any number of workers, in any number of processes, may run
+ * against one database. Errors are logged and recorded as events; they never escape the loop.
+ */
+export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
+  const { db, transport, events } = options
+  const pollIntervalMs = options.pollIntervalMs ?? 1_000
+  const batchSize = options.batchSize ?? 20
+  const maxAttempts = options.maxAttempts ?? 8
+  const leaseMs = options.leaseMs ?? 5 * 60_000
+  const concurrency = Math.max(1, options.concurrency ?? 4)
+  const backoff = { ...DEFAULT_BACKOFF, ...options.backoff }
+  const now = options.now ?? (() => new Date())
+  const random = options.random ?? Math.random
+  const log = options.log ?? ((message: string) => console.error(`[outbox] ${message}`))
+
+  let stopped = false
+  let timer: NodeJS.Timeout | undefined
+  let ticking = false
+  let wakeRequested = false
+  // drains run one at a time per worker; stop() awaits the tail
+  let tail: Promise<unknown> = Promise.resolve()
+
+  function record(type: string, email: ClaimedEmail, context: Record<string, unknown>, severity?: EngineEvent['severity']) {
+    try {
+      events.record({
+        type,
+        source: SOURCE,
+        severity,
+        bookingId: email.bookingId,
+        restaurantId: email.restaurantId,
+        context: { emailId: email.id, kind: email.kind, attempts: email.attempts, transport: transport.kind, ...context },
+      })
+    } catch (error) {
+      log(`event ${type} not recorded: ${(error as Error).message}`)
+    }
+  }
+
+  async function markSentWithRetry(email: ClaimedEmail, transportId: string): Promise<boolean> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await markSent(db, { id: email.id, transportId, sentAt: now() })
+      } catch (error) {
+        const delay = MARK_SENT_RETRY_DELAYS_MS[attempt]
+        if (delay === undefined) throw error
+        await sleep(delay)
+      }
+    }
+  }
+
+  async function deliver(email: ClaimedEmail): Promise<keyof DrainResult | null> {
+    // the lease ran out while earlier messages of the batch were sent: another worker may own it now
+    if (now().getTime() >= email.nextAttemptAt.getTime()) return null
+    let transportId: string
+    try {
+      ;({ transportId } = await transport.send(toMessage(email)))
+    } catch (thrown) {
+      const failure = toMailSendError(thrown)
+      const result = await markFailedAttempt(db, {
+        id: email.id,
+        attempts: email.attempts,
+        error: `${failure.code}: ${failure.message}`,
+        now: now(),
+        maxAttempts,
+        permanent: failure.permanent,
+        backoff,
+        random,
+      })
+      if (result.outcome === 'retry') {
+        record(
+          'email.retry_scheduled',
+          email,
+          { error: failure.message, code: failure.code, nextAttemptAt: result.nextAttemptAt.toISOString() },
+          'warning',
+        )
+        return 'retried'
+      }
+      if (result.outcome === 'failed') {
+        record('email.failed', email, { error: failure.message, code: failure.code, permanent: failure.permanent }, 'error')
+        return 'failed'
+      }
+      return null
+    }
+    if (await markSentWithRetry(email, transportId)) {
+      record('email.sent', email, { transportId })
+      return 'sent'
+    }
+    // someone else marked it sent first: the guest got this email twice
+    record('email.duplicate_send', email, { transportId }, 'error')
+    return null
+  }
+
+  async function deliverSafely(email: ClaimedEmail): Promise<keyof DrainResult | null> {
+    try {
+      return await deliver(email)
+    } catch (error) {
+      // the lease makes the row due again later; nothing is lost
+      log(`email ${email.id} (${email.kind}, booking ${email.bookingId}): ${(error as Error).message}`)
+      record('email.worker_error', email, { error: (error as Error).message }, 'error')
+      return null
+    }
+  }
+
+  async function drain(): Promise<DrainResult> {
+    const result: DrainResult = { sent: 0, failed: 0, retried: 0 }
+    for (let batch = 0; batch < MAX_BATCHES_PER_DRAIN; batch++) {
+      const claimed = await claimDueEmails(db, { limit: batchSize, now: now(), leaseMs })
+      if (claimed.length === 0) break
+      let next = 0
+      const lane = async () => {
+        while (next < claimed.length) {
+          const outcome = await deliverSafely(claimed[next++]!)
+          if (outcome) result[outcome]++
+        }
+      }
+      await Promise.all(Array.from({ length: Math.min(concurrency, claimed.length) }, lane))
+      if (claimed.length < batchSize || stopped) break
+    }
+    return result
+  }
+
+  function drainOnce(): Promise<DrainResult> {
+    const run = tail.then(drain)
+    tail = run.catch(() => undefined)
+    return run
+  }
+
+  function schedule(delayMs: number) {
+    if (stopped) return
+    if (timer) clearTimeout(timer)
+    timer = setTimeout(() => void tick(), delayMs)
+    timer.unref()
+  }
+
+  async function tick() {
+    timer = undefined
+    ticking = true
+    wakeRequested = false
+    try {
+      await drainOnce()
+    } catch (error) {
+      log(`poll failed: ${(error as Error).message}`)
+      try {
+        events.record({ type: 'email.worker_error', source: SOURCE, severity: 'error', context: { error: (error as Error).message } })
+      } catch {
+        // recording is best effort
+      }
+    } finally {
+      ticking = false
+    }
+    schedule(wakeRequested ? 0 : pollIntervalMs)
+  }
+
+  if (options.autoStart ?? true) schedule(0)
+
+  return {
+    drainOnce,
+    wake() {
+      if (stopped) return
+      if (ticking) wakeRequested = true
+      else schedule(0)
+    },
+    async stop() {
+      stopped = true
+      if (timer) clearTimeout(timer)
+      timer = undefined
+      await tail
+    },
+  }
+}
