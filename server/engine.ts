@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import type { Config } from './config.ts'
 import { openDatabase, type Database, type DatabaseHandle } from './db/client.ts'
 import { applyMigrations } from './db/migrate.ts'
-import { startJobQueue, type JobQueue } from './jobs/queue.ts'
+import { ensureQueue, startJobQueue, type JobQueue } from './jobs/queue.ts'
 import { createEventRecorder, type EventRecorder } from './observability/event-recorder.ts'
 import { createMetrics, type Metrics } from './observability/metrics.ts'
 import { createRestaurantService, type RestaurantService } from './restaurants/restaurant-service.ts'
@@ -11,8 +11,8 @@ import { createAnalyticsService, type AnalyticsService } from './analytics/analy
 import { createFlagService, type FlagService } from './flags/flag-service.ts'
 import { createFloorCache } from './assignment/floor-snapshot.ts'
 import { createPlanCache, type PlanCache } from './assignment/plan-cache.ts'
-import type { AssignmentDeps } from './assignment/assignment-deps.ts'
-import { startAutoAssignWorker, type AutoAssignWorker } from './assignment/auto-assign-job.ts'
+import type { AssignmentDeps, AssignmentFaults } from './assignment/assignment-deps.ts'
+import { AUTO_ASSIGN_QUEUE, startAutoAssignWorker, type AutoAssignWorker } from './assignment/auto-assign-job.ts'
 import { DEFAULT_RETRY_TIMINGS, type RetryTimings } from './assignment/retry-policy.ts'
 import { createBookingService, type BookingService } from './bookings/booking-service.ts'
 
@@ -51,6 +51,7 @@ export interface EngineOptions {
   /** do not start the background workers (tools, some tests) */
   workers?: boolean
   now?: () => Date
+  faults?: AssignmentFaults
 }
 
 /** Opens the database, applies migrations and starts the job queue and workers: one per process. */
@@ -68,6 +69,8 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
   }
   const db = database.db
   const jobs = await startJobQueue(database, { maintenanceIntervalSeconds: options.maintenanceIntervalSeconds })
+  // the queue must exist even in processes that only enqueue (intake without workers)
+  await ensureQueue(jobs, AUTO_ASSIGN_QUEUE, { policy: 'stately' })
   const events = createEventRecorder(db)
   const metrics = createMetrics()
   const flags = createFlagService(db, config.flagOverrides)
@@ -83,6 +86,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     planCache,
     holdTtlMs: options.holdTtlMs ?? 60_000,
     now,
+    faults: options.faults,
   }
   const jobExpireInSeconds = options.jobExpireInSeconds ?? 15 * 60
   const timings: RetryTimings = { ...DEFAULT_RETRY_TIMINGS, ...options.retryTimings }

@@ -16,4 +16,13 @@ export interface AssignmentDeps {
   /** how long a hold lives before the sweep may release it */
   holdTtlMs: number
   now: () => Date
+  /** fault injection for chaos and recovery tests; never set in production */
+  faults?: AssignmentFaults
+}
+
+export interface AssignmentFaults {
+  /** wait this long after quoting, before the first hold (simulates a slow database) */
+  delayBeforeHoldMs?: number
+  /** called after each background attempt is recorded (e.g. to kill the process mid-job) */
+  afterJobAttempt?: (attemptNumber: number) => void
 }

@@ -36,6 +36,16 @@ export interface AttemptResult {
 
 class Aborted extends Error {}
 
+function abortableDelay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms)
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer)
+      reject(new Aborted('aborted while waiting'))
+    })
+  })
+}
+
 function throwIfAborted(signal: AbortSignal | undefined) {
   if (signal?.aborted) throw new Aborted('aborted')
 }
@@ -79,6 +89,7 @@ export async function runAssignmentAttempt(
       reason = quoted.quote.reason
     } else {
       reason = 'HOLD_CONFLICT'
+      if (deps.faults?.delayBeforeHoldMs) await abortableDelay(deps.faults.delayBeforeHoldMs, options.signal)
       for (const plan of quoted.quote.plans) {
         throwIfAborted(options.signal)
         const hold = await placeHold(deps.db, {

@@ -2,7 +2,7 @@ import { and, count, eq } from 'drizzle-orm'
 import type PgBoss from 'pg-boss'
 import { assignmentAttempts } from '../db/schema/assignment.ts'
 import { bookings, type AutoAssignResult, type Booking } from '../db/schema/bookings.ts'
-import { ensureQueue, type JobQueue } from '../jobs/queue.ts'
+import type { JobQueue } from '../jobs/queue.ts'
 import type { AssignmentDeps } from './assignment-deps.ts'
 import { runAssignmentAttempt } from './attempt.ts'
 import { OPEN_STATES, transitionBooking } from './booking-state.ts'
@@ -170,6 +170,7 @@ export async function runAutoAssignJob(
       knobs: policy.knobsFor(attemptNumber, data.inline),
     })
     attemptsUsed = attemptNumber
+    deps.faults?.afterJobAttempt?.(attemptNumber)
     if (attempt.success) return summary('succeeded', null)
     if (attempt.bookingNotPending) {
       const fresh = await loadBooking(deps, booking.id)
@@ -193,7 +194,6 @@ export async function runAutoAssignJob(
 
 /** Registers `concurrency` pg-boss workers for the auto-assign queue. */
 export async function startAutoAssignWorker(deps: AssignmentDeps, boss: JobQueue, options: AutoAssignWorkerOptions) {
-  await ensureQueue(boss, AUTO_ASSIGN_QUEUE, { policy: 'stately' })
   const stopping = new AbortController()
   const workerIds: string[] = []
 

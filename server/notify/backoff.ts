@@ -13,7 +13,11 @@ export const DEFAULT_BACKOFF: Required<BackoffOptions> = { baseMs: 5_000, maxMs:
  * from [ceiling/2, ceiling], so retries always spread out yet never come back sooner than half
  * the ceiling. `random` returns a number in [0, 1).
  */
-export function retryDelayMs(attempt: number, options: BackoffOptions = {}, random: () => number = Math.random): number {
+export function retryDelayMs(
+  attempt: number,
+  options: BackoffOptions = {},
+  random: () => number = Math.random,
+): number {
   const baseMs = options.baseMs ?? DEFAULT_BACKOFF.baseMs
   const maxMs = options.maxMs ?? DEFAULT_BACKOFF.maxMs
   const exponent = Math.max(0, Math.min(attempt - 1, 30))

@@ -27,36 +27,41 @@ export interface ComposedEmail {
 
 /** Header-safe single line: no CR/LF/tabs, collapsed spaces. */
 function oneLine(value: string): string {
-  return value.replace(/[\r\n\t]+/g, ' ').replace(/ {2,}/g, ' ').trim()
+  return value
+    .replace(/[\r\n\t]+/g, ' ')
+    .replace(/ {2,}/g, ' ')
+    .trim()
 }
 
-function localParts(startAt: Date, timezone: string): { date: string; time: string; zone: string } {
-  let date: Intl.DateTimeFormat
-  let time: Intl.DateTimeFormat
+function formatter(timezone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
   try {
-    date = new Intl.DateTimeFormat('en-GB', {
-      timeZone: timezone,
-      weekday: 'long',
-      day: 'numeric',
-      month: 'long',
-      year: 'numeric',
-    })
-    time = new Intl.DateTimeFormat('en-GB', {
-      timeZone: timezone,
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-      timeZoneName: 'short',
-    })
+    return new Intl.DateTimeFormat('en-GB', { timeZone: timezone, ...options })
   } catch {
     throw new AppError(
       'EMAIL_TIMEZONE_INVALID',
       `Cannot write the confirmation email: "${timezone}" is not an IANA time zone such as "Europe/Paris". Fix the restaurant's timezone.`,
     )
   }
-  const parts = time.formatToParts(startAt)
+}
+
+/** "Friday 14 June 2030", "19:30", "CEST": assembled from parts so ICU punctuation cannot vary. */
+function localParts(startAt: Date, timezone: string): { date: string; time: string; zone: string } {
+  const parts = formatter(timezone, {
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    timeZoneName: 'short',
+  }).formatToParts(startAt)
   const pick = (type: Intl.DateTimeFormatPartTypes) => parts.find((part) => part.type === type)?.value ?? ''
-  return { date: date.format(startAt), time: `${pick('hour')}:${pick('minute')}`, zone: pick('timeZoneName') }
+  return {
+    date: `${pick('weekday')} ${pick('day')} ${pick('month')} ${pick('year')}`,
+    time: `${pick('hour')}:${pick('minute')}`,
+    zone: pick('timeZoneName'),
+  }
 }
 
 const row = (label: string, value: string) => `  ${`${label}:`.padEnd(12)}${value}`
@@ -65,7 +70,10 @@ const row = (label: string, value: string) => `  ${`${label}:`.padEnd(12)}${valu
 export function buildConfirmationEmail(input: ConfirmationEmailInput): ComposedEmail & { kind: 'confirmation' } {
   const startAt = input.startAt instanceof Date ? input.startAt : new Date(input.startAt)
   if (Number.isNaN(startAt.getTime())) {
-    throw new AppError('EMAIL_START_INVALID', `Cannot write the confirmation email: startAt "${String(input.startAt)}" is not a date.`)
+    throw new AppError(
+      'EMAIL_START_INVALID',
+      `Cannot write the confirmation email: startAt "${String(input.startAt)}" is not a date.`,
+    )
   }
   const restaurant = oneLine(input.restaurantName)
   const guest = oneLine(input.guestName)

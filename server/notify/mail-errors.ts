@@ -63,5 +63,10 @@ export function toMailSendError(error: unknown): MailSendError {
       false,
     )
   }
-  return new MailSendError('MAIL_SEND_FAILED', `Sending failed${code ? ` (${code})` : ''}: ${text}. Will retry.`, false, responseCode)
+  return new MailSendError(
+    'MAIL_SEND_FAILED',
+    `Sending failed${code ? ` (${code})` : ''}: ${text}. Will retry.`,
+    false,
+    responseCode,
+  )
 }

@@ -149,7 +149,11 @@ function createSmtpTransport(smtpUrl: string, options: MailTransportOptions): Ma
   }
   const usePool = parsed.pool ?? options.pool ?? true
   const transporter = usePool
-    ? nodemailer.createTransport({ ...common, pool: true, maxConnections: parsed.maxConnections ?? 3 } as SMTPPool.Options)
+    ? nodemailer.createTransport({
+        ...common,
+        pool: true,
+        maxConnections: parsed.maxConnections ?? 3,
+      } as SMTPPool.Options)
     : nodemailer.createTransport(common)
   let closed = false
 

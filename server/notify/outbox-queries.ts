@@ -1,4 +1,4 @@
-import { and, asc, eq, getTableColumns, inArray, lte, ne, sql } from 'drizzle-orm'
+import { and, asc, eq, getTableColumns, lte, ne, sql } from 'drizzle-orm'
 import type { Executor } from '../db/client.ts'
 import { bookings } from '../db/schema/bookings.ts'
 import { emailOutbox, type OutboxEmail } from '../db/schema/outbox.ts'
@@ -101,7 +101,16 @@ export async function claimDueEmails(db: Executor, options: ClaimOptions): Promi
       attempts: sql`${emailOutbox.attempts} + 1`,
     })
     .from(bookings)
-    .where(and(inArray(emailOutbox.id, due), eq(emailOutbox.bookingId, bookings.id), eq(emailOutbox.status, 'pending')))
+    // = any(array(…)) runs the locking subquery exactly once (an InitPlan). With `in (…)` the planner
+    // may rescan it inside a join, and a rescan skips the rows this statement already updated and
+    // locks the next ones: more than `limit` rows would be claimed.
+    .where(
+      and(
+        sql`${emailOutbox.id} = any(array(${due}))`,
+        eq(emailOutbox.bookingId, bookings.id),
+        eq(emailOutbox.status, 'pending'),
+      ),
+    )
     .returning({ ...getTableColumns(emailOutbox), restaurantId: bookings.restaurantId })
   return rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
 }

@@ -36,9 +36,9 @@ export interface DrainResult {
 export interface OutboxWorker {
   /** Claims and sends everything due now, batch after batch; resolves with what happened. */
   drainOnce(): Promise<DrainResult>
-  /** Poll now rather than after the interval (e.g. right after a confirmation committed). */
+  /** Poll now rather than after the interval (e.g. right after a confirmation committed); no-op with autoStart false. */
   wake(): void
-  /** Stops polling and waits for the batch in flight. */
+  /** Stops polling and waits for the batch in flight; the caller closes the transport afterwards. */
   stop(): Promise<void>
 }
 
@@ -76,14 +76,22 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const random = options.random ?? Math.random
   const log = options.log ?? ((message: string) => console.error(`[outbox] ${message}`))
 
+  const polling = options.autoStart ?? true
   let stopped = false
+  /** the last drain stopped at MAX_BATCHES_PER_DRAIN with rows still due */
+  let backlog = false
   let timer: NodeJS.Timeout | undefined
   let ticking = false
   let wakeRequested = false
   // drains run one at a time per worker; stop() awaits the tail
   let tail: Promise<unknown> = Promise.resolve()
 
-  function record(type: string, email: ClaimedEmail, context: Record<string, unknown>, severity?: EngineEvent['severity']) {
+  function record(
+    type: string,
+    email: ClaimedEmail,
+    context: Record<string, unknown>,
+    severity?: EngineEvent['severity'],
+  ) {
     try {
       events.record({
         type,
@@ -91,7 +99,13 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         severity,
         bookingId: email.bookingId,
         restaurantId: email.restaurantId,
-        context: { emailId: email.id, kind: email.kind, attempts: email.attempts, transport: transport.kind, ...context },
+        context: {
+          emailId: email.id,
+          kind: email.kind,
+          attempts: email.attempts,
+          transport: transport.kind,
+          ...context,
+        },
       })
     } catch (error) {
       log(`event ${type} not recorded: ${(error as Error).message}`)
@@ -138,7 +152,12 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         return 'retried'
       }
       if (result.outcome === 'failed') {
-        record('email.failed', email, { error: failure.message, code: failure.code, permanent: failure.permanent }, 'error')
+        record(
+          'email.failed',
+          email,
+          { error: failure.message, code: failure.code, permanent: failure.permanent },
+          'error',
+        )
         return 'failed'
       }
       return null
@@ -165,6 +184,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   async function drain(): Promise<DrainResult> {
     const result: DrainResult = { sent: 0, failed: 0, retried: 0 }
+    backlog = false
     for (let batch = 0; batch < MAX_BATCHES_PER_DRAIN; batch++) {
       const claimed = await claimDueEmails(db, { limit: batchSize, now: now(), leaseMs })
       if (claimed.length === 0) break
@@ -177,6 +197,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       }
       await Promise.all(Array.from({ length: Math.min(concurrency, claimed.length) }, lane))
       if (claimed.length < batchSize || stopped) break
+      if (batch === MAX_BATCHES_PER_DRAIN - 1) backlog = true
     }
     return result
   }
@@ -203,22 +224,27 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     } catch (error) {
       log(`poll failed: ${(error as Error).message}`)
       try {
-        events.record({ type: 'email.worker_error', source: SOURCE, severity: 'error', context: { error: (error as Error).message } })
+        events.record({
+          type: 'email.worker_error',
+          source: SOURCE,
+          severity: 'error',
+          context: { error: (error as Error).message },
+        })
       } catch {
         // recording is best effort
       }
     } finally {
       ticking = false
     }
-    schedule(wakeRequested ? 0 : pollIntervalMs)
+    schedule(wakeRequested || backlog ? 0 : pollIntervalMs)
   }
 
-  if (options.autoStart ?? true) schedule(0)
+  if (polling) schedule(0)
 
   return {
     drainOnce,
     wake() {
-      if (stopped) return
+      if (stopped || !polling) return
       if (ticking) wakeRequested = true
       else schedule(0)
     },

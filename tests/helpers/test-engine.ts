@@ -1,5 +1,5 @@
 import { loadConfig } from '../../server/config.ts'
-import { createEngine, type Engine } from '../../server/engine.ts'
+import { createEngine, type Engine, type EngineOptions } from '../../server/engine.ts'
 import { createFreshDatabaseUrl } from './test-database.ts'
 
 export interface TestEngine extends Engine {
@@ -8,7 +8,10 @@ export interface TestEngine extends Engine {
 }
 
 /** An engine on a fresh database (PGlite in memory, or a new Postgres database when DATABASE_URL is set). */
-export async function createTestEngine(env: Record<string, string> = {}): Promise<TestEngine> {
+export async function createTestEngine(
+  env: Record<string, string> = {},
+  options: EngineOptions = {},
+): Promise<TestEngine> {
   const fresh = await createFreshDatabaseUrl()
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -19,7 +22,12 @@ export async function createTestEngine(env: Record<string, string> = {}): Promis
     ...(fresh.url ? { DATABASE_URL: fresh.url } : {}),
     ...env,
   })
-  const engine = await createEngine(config, { inMemory: true })
+  const engine = await createEngine(config, {
+    inMemory: true,
+    retryTimings: { transientBaseMs: 20, capacitySpacingMs: 50, maxAttempts: 3 },
+    maintenanceIntervalSeconds: 1,
+    ...options,
+  })
   return Object.assign(engine, {
     async dispose() {
       await engine.close()

@@ -1,16 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureQueue } from '../../server/jobs/queue.ts'
 import { createTestEngine, type TestEngine } from '../helpers/test-engine.ts'
+import { waitFor } from '../helpers/wait.ts'
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error('timed out waiting')
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
-}
 
 describe('pg-boss on the application database', () => {
   let engine: TestEngine

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest'
+import { murmurhash3x86_32, rolloutBucket } from '../../server/flags/murmurhash3.ts'
+import { evaluateFlag } from '../../server/flags/evaluate.ts'
+import { flagDefinition } from '../../server/flags/definitions.ts'
+
+describe('murmurhash3 x86 32', () => {
+  it('matches the reference vectors', () => {
+    expect(murmurhash3x86_32('', 0)).toBe(0)
+    expect(murmurhash3x86_32('', 1)).toBe(0x514e28b7)
+    expect(murmurhash3x86_32('hello', 0)).toBe(0x248bfa47)
+    expect(murmurhash3x86_32('The quick brown fox jumps over the lazy dog', 0)).toBe(0x2e4ff723)
+    expect(murmurhash3x86_32('aaaa', 0x9747b28c)).toBe(0x5a97808a)
+    expect(murmurhash3x86_32('abc', 0)).toBe(0xb3dd93fa)
+  })
+  it('hashes UTF-8 bytes', () => {
+    expect(murmurhash3x86_32('é', 0)).toBe(murmurhash3x86_32('\u00e9', 0))
+    expect(murmurhash3x86_32('é', 0)).not.toBe(murmurhash3x86_32('e', 0))
+  })
+  it('buckets are 1..100 and spread evenly', () => {
+    const counts = new Array(101).fill(0)
+    for (let i = 0; i < 20_000; i++) counts[rolloutBucket('planner.cache', `restaurant-${i}`)]++
+    expect(counts[0]).toBe(0)
+    for (let bucket = 1; bucket <= 100; bucket++) expect(counts[bucket]).toBeGreaterThan(120)
+  })
+})
+
+describe('flag evaluation', () => {
+  const boolFlag = flagDefinition('auto_assign.retry_policy_v2')!
+  const numberFlag = flagDefinition('inline_auto_assign.timeout_ms')!
+  const on = (percent = 100, value: boolean | number | null = null) => ({ enabled: true, rolloutPercent: percent, value })
+
+  it('env override beats every rule', () => {
+    expect(evaluateFlag(boolFlag, { restaurant: on(), global: on() }, { restaurantId: 'r1' }, false)).toEqual({
+      value: false,
+      reason: 'ENV_OVERRIDE',
+    })
+  })
+  it('restaurant rule beats global rule beats default', () => {
+    expect(evaluateFlag(boolFlag, { restaurant: { ...on(), enabled: false }, global: on() }, { restaurantId: 'r1' }, undefined)).toEqual({
+      value: false,
+      reason: 'RESTAURANT_RULE_DISABLED',
+    })
+    expect(evaluateFlag(boolFlag, { global: on() }, { restaurantId: 'r1' }, undefined)).toEqual({ value: true, reason: 'GLOBAL_RULE' })
+    expect(evaluateFlag(boolFlag, {}, { restaurantId: 'r1' }, undefined)).toEqual({ value: false, reason: 'DEFAULT' })
+    expect(evaluateFlag(numberFlag, { restaurant: on(100, 250) }, { restaurantId: 'r1' }, undefined)).toEqual({
+      value: 250,
+      reason: 'RESTAURANT_RULE',
+    })
+  })
+  it('percent ramps are sticky: raising the percentage never drops anyone', () => {
+    const bookings = Array.from({ length: 500 }, (_, i) => `booking-${i}`)
+    let previous = new Set<string>()
+    for (const percent of [0, 5, 10, 25, 50, 75, 100]) {
+      const inRamp = new Set(
+        bookings.filter((id) => evaluateFlag(boolFlag, { restaurant: on(percent) }, { restaurantId: 'r1', bookingId: id }, undefined).value),
+      )
+      for (const id of previous) expect(inRamp.has(id)).toBe(true)
+      expect(inRamp.size / bookings.length).toBeGreaterThanOrEqual(percent / 100 - 0.08)
+      expect(inRamp.size / bookings.length).toBeLessThanOrEqual(percent / 100 + 0.08)
+      previous = inRamp
+    }
+    expect(previous.size).toBe(500)
+  })
+  it('a global rule ramps over restaurants, matching the documented bucket formula', () => {
+    for (const restaurantId of ['r-1', 'r-2', 'r-3', 'r-4']) {
+      const expected = rolloutBucket(boolFlag.key, restaurantId) <= 30
+      expect(evaluateFlag(boolFlag, { global: on(30) }, { restaurantId, bookingId: 'b' }, undefined).value).toBe(expected)
+    }
+  })
+})
