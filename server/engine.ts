@@ -15,6 +15,8 @@ import type { AssignmentDeps, AssignmentFaults } from './assignment/assignment-d
 import { AUTO_ASSIGN_QUEUE, startAutoAssignWorker, type AutoAssignWorker } from './assignment/auto-assign-job.ts'
 import { DEFAULT_RETRY_TIMINGS, type RetryTimings } from './assignment/retry-policy.ts'
 import { createBookingService, type BookingService } from './bookings/booking-service.ts'
+import { createMailTransport } from './notify/mail-transport.ts'
+import { startOutboxWorker, type OutboxWorker } from './notify/outbox-worker.ts'
 
 export interface Engine {
   config: Config
@@ -91,7 +93,11 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
   const jobExpireInSeconds = options.jobExpireInSeconds ?? 15 * 60
   const timings: RetryTimings = { ...DEFAULT_RETRY_TIMINGS, ...options.retryTimings }
   let autoAssignWorker: AutoAssignWorker | undefined
+  let outboxWorker: OutboxWorker | undefined
+  const mailTransport = createMailTransport(config.smtpUrl)
   if (options.workers !== false) {
+    outboxWorker = startOutboxWorker({ db, transport: mailTransport, events })
+    assignment.onEmailQueued = () => outboxWorker?.wake()
     autoAssignWorker = await startAutoAssignWorker(assignment, jobs, {
       timings,
       cutoffMinutes: config.jobCutoffMinutes,
@@ -122,6 +128,8 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       // Sleeping jobs are interrupted (and delivered again later); running attempts finish.
       await autoAssignWorker?.stop()
       await jobs.stop({ graceful: true, wait: true, timeout: 20_000 })
+      await outboxWorker?.stop()
+      await mailTransport.close()
       flags.stop()
       await events.close()
       await database.close()

@@ -18,8 +18,7 @@ export function analyticsSql(name: string): string {
 
 // Drivers disagree on types: node-postgres returns bigint/numeric as strings, PGlite may return
 // bigint; these coerce without turning null into 0 (z.coerce.number would).
-const toNumber = (value: unknown) =>
-  typeof value === 'string' || typeof value === 'bigint' ? Number(value) : value
+const toNumber = (value: unknown) => (typeof value === 'string' || typeof value === 'bigint' ? Number(value) : value)
 
 export const sqlNumber = z.preprocess(toNumber, z.number().finite())
 export const sqlNullableNumber = z.preprocess(toNumber, z.number().finite().nullable())

@@ -16,6 +16,8 @@ export interface AssignmentDeps {
   /** how long a hold lives before the sweep may release it */
   holdTtlMs: number
   now: () => Date
+  /** called after a confirmation email was queued, so the outbox worker sends it without waiting */
+  onEmailQueued?: () => void
   /** fault injection for chaos and recovery tests; never set in production */
   faults?: AssignmentFaults
 }

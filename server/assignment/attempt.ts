@@ -132,6 +132,7 @@ export async function runAssignmentAttempt(
           tableKeys = keys
           emailQueued = confirmed.emailQueued
           confirmedBooking = confirmed.booking
+          if (emailQueued) deps.onEmailQueued?.()
           break
         }
         await releaseHold(deps.db, booking.restaurantId, hold.holdId, deps.now())

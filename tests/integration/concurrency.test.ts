@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sql } from 'drizzle-orm'
 import { createTestEngine, type TestEngine } from '../helpers/test-engine.ts'
 import { serveApi, type TestApi } from '../helpers/http.ts'
 import { waitFor } from '../helpers/wait.ts'
@@ -70,15 +69,17 @@ describe(`120 concurrent bookings for one slot of 12 two-tops (${process.env.DAT
     const emails = await engine.database.executeSql(`
       select b.status, count(e.id)::int as emails from bookings b left join email_outbox e on e.booking_id = b.id
        group by b.id, b.status`)
-    for (const row of emails.rows) expect(row.emails).toBe(row.status === 'confirmed' ? 1 : 0)
+    for (const row of emails.rows as Array<{ status: string; emails: number }>) {
+      expect(row.emails).toBe(row.status === 'confirmed' ? 1 : 0)
+    }
 
     const reasons = await engine.database.executeSql(
       `select manual_review_reason as reason, count(*)::int as n from bookings where assignment_state = 'manual_review' group by 1`,
     )
     expect(reasons.rows).toEqual([{ reason: 'NO_AVAILABILITY', n: 108 }])
-    const [historyRow] = (
-      await engine.db.execute(sql`select count(*)::int as n from assignment_state_history where to_state = 'manual_review'`)
-    ).rows as Array<{ n: number }>
-    expect(Number(historyRow!.n)).toBe(108)
+    const history = await engine.database.executeSql(
+      `select count(*)::int as n from assignment_state_history where to_state = 'manual_review'`,
+    )
+    expect(history.rows[0]!.n).toBe(108)
   })
 })

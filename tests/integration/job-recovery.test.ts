@@ -52,11 +52,11 @@ describe(`a job whose process is killed is delivered again and finishes (${proce
 
     // 2. a worker process picks the job, makes one attempt, and is killed
     const child = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/crash-worker.ts'], {
-      env: { ...process.env, ...env() },
+      env: { ...process.env, ...env() } as NodeJS.ProcessEnv,
       stdio: ['ignore', 'pipe', 'inherit'],
     })
     let output = ''
-    child.stdout.on('data', (chunk) => (output += chunk))
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
     const exit = await new Promise<{ code: number | null; signal: string | null }>((resolve) =>
       child.on('exit', (code, signal) => resolve({ code, signal })),
     )

@@ -72,6 +72,16 @@ export async function inlinePercentiles(
       .map((row) => ({ bucketStart: row.bucket_start!, ...latency(row) })),
     totals: total
       ? latency(total)
-      : { runs: 0, timeouts: 0, confirmed: 0, queued: 0, p50: null, p95: null, p99: null, maxMs: null, inlineTimeoutPct: null },
+      : {
+          runs: 0,
+          timeouts: 0,
+          confirmed: 0,
+          queued: 0,
+          p50: null,
+          p95: null,
+          p99: null,
+          maxMs: null,
+          inlineTimeoutPct: null,
+        },
   }
 }

@@ -7,7 +7,11 @@ export const MAX_BUCKETS = 2_000
 export const windowFields = z.object({
   from: z.date(),
   to: z.date(),
-  bucketSeconds: z.number().int().min(1).max(7 * 24 * 3600),
+  bucketSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 3600),
   restaurantId: z.string().uuid().nullable().default(null),
 })
 
