@@ -1,6 +1,34 @@
-import { Links, Meta, Outlet, Scripts, ScrollRestoration } from '@remix-run/react'
+import { useState } from 'react'
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, useRouteLoaderData } from '@remix-run/react'
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
+import { AppShell } from './components/app-shell.tsx'
+import { GeneralErrorBoundary } from './components/error-boundary.tsx'
+import appStyles from './styles/app.css?url'
+import { getUser } from './utils/auth.server.ts'
+import { navigationFor } from './utils/navigation.ts'
 
+export const links: LinksFunction = () => [
+  { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
+  { rel: 'stylesheet', href: appStyles },
+]
+
+export const meta: MetaFunction = () => [{ title: 'Maitre' }]
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const user = await getUser(request, context)
+  return {
+    user: user ? { name: user.name, email: user.email, roles: user.roles, permissions: user.permissions } : null,
+  }
+}
+
+export type RootUser = NonNullable<Awaited<ReturnType<typeof loader>>['user']>
+
+// Layout wraps both the pages and the error boundary, so a 403 or 404 still shows the shell
+// (navigation, user, sign out) whenever someone is signed in.
 export function Layout({ children }: { children: React.ReactNode }) {
+  const data = useRouteLoaderData<typeof loader>('root')
+  const user = data?.user ?? null
   return (
     <html lang="en">
       <head>
@@ -10,7 +38,13 @@ export function Layout({ children }: { children: React.ReactNode }) {
         <Links />
       </head>
       <body>
-        {children}
+        {user ? (
+          <AppShell user={user} sections={navigationFor(user)}>
+            {children}
+          </AppShell>
+        ) : (
+          children
+        )}
         <ScrollRestoration />
         <Scripts />
       </body>
@@ -19,5 +53,19 @@ export function Layout({ children }: { children: React.ReactNode }) {
 }
 
 export default function App() {
-  return <Outlet />
+  const [queryClient] = useState(
+    () =>
+      new QueryClient({
+        defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: true, staleTime: 2_000 } },
+      }),
+  )
+  return (
+    <QueryClientProvider client={queryClient}>
+      <Outlet />
+    </QueryClientProvider>
+  )
+}
+
+export function ErrorBoundary() {
+  return <GeneralErrorBoundary />
 }

@@ -31,7 +31,8 @@ export interface AttemptResult {
   emailQueued: boolean
   cacheHit: boolean
   durationMs: number
-  booking: Booking | null
+  /** the booking's assignment_state_version after a confirmation */
+  stateVersion: number | null
 }
 
 class Aborted extends Error {}
@@ -69,7 +70,7 @@ export async function runAssignmentAttempt(
   let emailQueued = false
   let cacheHit = false
   let bookingNotPending = false
-  let confirmedBooking: Booking | null = null
+  let stateVersion: number | null = null
   const window = { start: booking.startAt, end: booking.endAt }
 
   try {
@@ -119,6 +120,7 @@ export async function runAssignmentAttempt(
         }
         const confirmed = await confirmHold(deps.db, {
           booking,
+          restaurant: quoted.floor.restaurant,
           holdId: hold.holdId,
           tableCount: plan.tableIds.length,
           tableKeys: keys,
@@ -131,7 +133,7 @@ export async function runAssignmentAttempt(
           chosen = plan
           tableKeys = keys
           emailQueued = confirmed.emailQueued
-          confirmedBooking = confirmed.booking
+          stateVersion = confirmed.stateVersion
           if (emailQueued) deps.onEmailQueued?.()
           break
         }
@@ -188,6 +190,6 @@ export async function runAssignmentAttempt(
     emailQueued,
     cacheHit,
     durationMs,
-    booking: confirmedBooking,
+    stateVersion,
   }
 }

@@ -1,84 +1,63 @@
-import { eq } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
 import type { Executor } from '../db/client.ts'
-import { bookings, type AutoAssignResult, type Booking } from '../db/schema/bookings.ts'
-import { restaurants } from '../db/schema/restaurants.ts'
-import { bumpAvailabilityVersion } from '../db/queries/restaurants.ts'
-import { enqueueConfirmationEmail } from '../notify/confirmation-email.ts'
-import { convertHoldToAssignment } from './holds.ts'
-import { OPEN_STATES, transitionBooking } from './booking-state.ts'
+import type { AutoAssignResult } from '../db/schema/bookings.ts'
+import { sqlState } from '../errors.ts'
+import { buildConfirmationEmail } from '../notify/confirmation-email.ts'
 
 export type ConfirmResult =
-  | { ok: true; booking: Booking; emailQueued: boolean }
+  | { ok: true; emailQueued: boolean; stateVersion: number }
   | { ok: false; reason: 'HOLD_EXPIRED' | 'BOOKING_NOT_PENDING' }
 
-class ConfirmAbort extends Error {
-  constructor(readonly reason: 'HOLD_EXPIRED' | 'BOOKING_NOT_PENDING') {
-    super(reason)
+/** SQLSTATE raised by maitre_confirm_hold when part of the hold expired */
+const HOLD_EXPIRED_STATE = 'MT001'
+
+export interface ConfirmInput {
+  booking: {
+    id: string
+    reference: string
+    guestName: string
+    guestEmail: string
+    startAt: Date
+    partySize: number
   }
+  restaurant: { name: string; timezone: string }
+  holdId: string
+  tableCount: number
+  tableKeys: string[]
+  lastResult: Omit<AutoAssignResult, 'emailQueued'>
+  actor: string
+  now: Date
 }
 
 /**
- * One transaction: the hold becomes assignments, the booking becomes confirmed, and the
- * confirmation email is queued (unique per booking and kind). The status check in the update makes
- * inline and job race safely: only one of them can move a pending booking to confirmed.
+ * One transaction (the maitre_confirm_hold function): the hold becomes assignments, the booking
+ * becomes confirmed, its history is written and the confirmation email queued (unique per booking
+ * and kind). The booking row is locked and must still be open, so when inline and job race only
+ * one of them confirms.
  */
-export async function confirmHold(
-  db: Executor,
-  input: {
-    booking: Booking
-    holdId: string
-    tableCount: number
-    tableKeys: string[]
-    lastResult: Omit<AutoAssignResult, 'emailQueued'>
-    actor: string
-    now: Date
-  },
-): Promise<ConfirmResult> {
+export async function confirmHold(db: Executor, input: ConfirmInput): Promise<ConfirmResult> {
+  const email = buildConfirmationEmail({
+    reference: input.booking.reference,
+    guestName: input.booking.guestName,
+    guestEmail: input.booking.guestEmail,
+    restaurantName: input.restaurant.name,
+    timezone: input.restaurant.timezone,
+    startAt: input.booking.startAt,
+    partySize: input.booking.partySize,
+    tableKeys: input.tableKeys,
+  })
   try {
-    return await db.transaction(async (tx) => {
-      const converted = await convertHoldToAssignment(tx, input.holdId, input.now)
-      if (converted !== input.tableCount) throw new ConfirmAbort('HOLD_EXPIRED')
-      const [restaurant] = await tx
-        .select({ name: restaurants.name, timezone: restaurants.timezone })
-        .from(restaurants)
-        .where(eq(restaurants.id, input.booking.restaurantId))
-      const emailQueued = await enqueueConfirmationEmail(tx, {
-        bookingId: input.booking.id,
-        reference: input.booking.reference,
-        guestName: input.booking.guestName,
-        guestEmail: input.booking.guestEmail,
-        restaurantName: restaurant?.name ?? 'the restaurant',
-        timezone: restaurant?.timezone ?? 'UTC',
-        startAt: input.booking.startAt,
-        partySize: input.booking.partySize,
-        tableKeys: input.tableKeys,
-      })
-      const confirmed = await transitionBooking(tx, {
-        bookingId: input.booking.id,
-        from: OPEN_STATES,
-        to: 'confirmed',
-        actor: input.actor,
-        set: {
-          status: 'confirmed',
-          confirmedAt: input.now,
-          autoAssignLastResult: { ...input.lastResult, emailQueued },
-        },
-      })
-      if (!confirmed || confirmed.status !== 'confirmed') throw new ConfirmAbort('BOOKING_NOT_PENDING')
-      await bumpAvailabilityVersion(tx, input.booking.restaurantId)
-      return { ok: true as const, booking: confirmed, emailQueued }
-    })
+    const result = await db.execute(sql`
+      select outcome, email_queued, state_version from maitre_confirm_hold(
+        ${input.holdId}::uuid, ${input.booking.id}::uuid, ${input.tableCount}::int, ${input.now.toISOString()}::timestamptz,
+        ${JSON.stringify(input.lastResult)}::jsonb, ${input.actor},
+        ${email.kind}, ${email.recipient}, ${email.subject}, ${email.body}
+      )`)
+    const [row] = (result as unknown as { rows: Array<{ outcome: string; email_queued: boolean; state_version: number | null }> }).rows
+    if (!row || row.outcome === 'BOOKING_NOT_PENDING') return { ok: false, reason: 'BOOKING_NOT_PENDING' }
+    return { ok: true, emailQueued: row.email_queued, stateVersion: Number(row.state_version) }
   } catch (error) {
-    if (error instanceof ConfirmAbort) return { ok: false, reason: error.reason }
+    if (sqlState(error) === HOLD_EXPIRED_STATE) return { ok: false, reason: 'HOLD_EXPIRED' }
     throw error
   }
-}
-
-/** Reads the status without a lock: a cheap early exit for jobs and retries. */
-export async function bookingStatus(db: Executor, bookingId: string) {
-  const [row] = await db
-    .select({ status: bookings.status, assignmentState: bookings.assignmentState })
-    .from(bookings)
-    .where(eq(bookings.id, bookingId))
-  return row
 }

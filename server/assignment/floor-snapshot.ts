@@ -1,11 +1,12 @@
 import { sql } from 'drizzle-orm'
 import type { BusyWindow, TableSpec } from '../../planner/index.ts'
 import type { Executor } from '../db/client.ts'
-import { listAdjacency, listTables } from '../db/queries/restaurants.ts'
+import { findRestaurantById, listAdjacency, listTables } from '../db/queries/restaurants.ts'
 
 export interface FloorSnapshot {
   restaurantId: string
   floorVersion: number
+  restaurant: { name: string; timezone: string; slug: string }
   tables: TableSpec[]
   adjacency: Array<[string, string]>
   keyById: Map<string, string>
@@ -21,10 +22,16 @@ export function createFloorCache() {
     async get(db: Executor, restaurantId: string, floorVersion: number): Promise<FloorSnapshot> {
       const cached = snapshots.get(restaurantId)
       if (cached && cached.floorVersion === floorVersion) return cached
-      const [tables, edges] = await Promise.all([listTables(db, restaurantId), listAdjacency(db, restaurantId)])
+      const [tables, edges, restaurant] = await Promise.all([
+        listTables(db, restaurantId),
+        listAdjacency(db, restaurantId),
+        findRestaurantById(db, restaurantId),
+      ])
+      if (!restaurant) throw new Error(`restaurant ${restaurantId} not found`)
       const snapshot: FloorSnapshot = {
         restaurantId,
         floorVersion,
+        restaurant: { name: restaurant.name, timezone: restaurant.timezone, slug: restaurant.slug },
         tables: tables.map((table) => ({
           id: table.id,
           zoneId: table.zoneId,

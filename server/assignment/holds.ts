@@ -3,7 +3,6 @@ import { and, eq, inArray, isNull, lte, sql } from 'drizzle-orm'
 import type { Executor } from '../db/client.ts'
 import { tableAllocations } from '../db/schema/allocations.ts'
 import { bumpAvailabilityVersion } from '../db/queries/restaurants.ts'
-import { SQLSTATE, sqlState } from '../errors.ts'
 
 export interface HoldRequest {
   restaurantId: string
@@ -35,36 +34,23 @@ export async function sweepExpiredHolds(db: Executor, tableIds: string[], now: D
 }
 
 /**
- * Holds every table of a plan, or none: one transaction that sweeps expired holds on those tables,
- * inserts the hold rows and bumps the availability version. 23P01 means another booking got there first.
+ * Holds every table of a plan, or none: one transaction (the maitre_place_hold function) that
+ * sweeps expired holds on those tables, inserts the hold rows and bumps the availability version.
+ * A NULL version means 23P01: another booking got one of the tables first.
  */
-export async function placeHold(
-  db: Executor,
-  request: HoldRequest,
-): Promise<HoldResult> {
+export async function placeHold(db: Executor, request: HoldRequest): Promise<HoldResult> {
   const holdId = crypto.randomUUID()
   const expiresAt = new Date(request.now.getTime() + request.ttlMs)
-  try {
-    await db.transaction(async (tx) => {
-      await sweepExpiredHolds(tx, request.tableIds, request.now)
-      await tx.insert(tableAllocations).values(
-        request.tableIds.map((tableId) => ({
-          restaurantId: request.restaurantId,
-          tableId,
-          bookingId: request.bookingId,
-          holdId,
-          kind: 'hold' as const,
-          window: request.window,
-          holdExpiresAt: expiresAt,
-        })),
-      )
-      await bumpAvailabilityVersion(tx, request.restaurantId)
-    })
-    return { ok: true, holdId, expiresAt }
-  } catch (error) {
-    if (sqlState(error) === SQLSTATE.exclusionViolation) return { ok: false, reason: 'HOLD_CONFLICT' }
-    throw error
-  }
+  const result = await db.execute(sql`
+    select maitre_place_hold(
+      ${request.restaurantId}::uuid, ${request.bookingId}::uuid, ${holdId}::uuid,
+      ${`{${request.tableIds.join(',')}}`}::uuid[],
+      ${request.window.start.toISOString()}::timestamptz, ${request.window.end.toISOString()}::timestamptz,
+      ${expiresAt.toISOString()}::timestamptz, ${request.now.toISOString()}::timestamptz
+    ) as version`)
+  const [row] = (result as unknown as { rows: Array<{ version: unknown }> }).rows
+  if (row?.version === null || row?.version === undefined) return { ok: false, reason: 'HOLD_CONFLICT' }
+  return { ok: true, holdId, expiresAt }
 }
 
 /** Releases a hold's rows (a failed confirm, an abort); frees the tables at once. */

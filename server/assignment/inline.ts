@@ -11,7 +11,6 @@ export interface InlineOutcome {
   durationMs: number
   lastResult: AutoAssignResult
   attempt: AttemptResult | null
-  booking: Booking | null
 }
 
 /**
@@ -108,5 +107,5 @@ export async function inlineAutoAssign(deps: AssignmentDeps, booking: Booking): 
       email_queued: lastResult.emailQueued,
     },
   })
-  return { outcome, reason, durationMs, lastResult, attempt, booking: attempt?.booking ?? null }
+  return { outcome, reason, durationMs, lastResult, attempt }
 }

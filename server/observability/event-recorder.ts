@@ -17,6 +17,8 @@ export interface EventRecorder {
   /** Writes everything buffered so far; for shutdown and tests. */
   flush(): Promise<void>
   stats(): { written: number; dropped: number; buffered: number; failedWrites: number }
+  /** turns recording off and on at runtime (benchmarks measure what telemetry costs) */
+  setRecording(on: boolean): void
   close(): Promise<void>
 }
 
@@ -41,11 +43,13 @@ export function createEventRecorder(db: Database, options: EventRecorderOptions 
   let failedWrites = 0
   let inFlight: Promise<void> = Promise.resolve()
   let closed = false
+  let recording = true
 
   const timer = setInterval(() => void flush(), flushIntervalMs)
   timer.unref()
 
   function record(event: EngineEvent): void {
+    if (!recording) return
     if (closed || buffer.length >= maxBuffered) {
       dropped++
       return
@@ -84,6 +88,9 @@ export function createEventRecorder(db: Database, options: EventRecorderOptions 
     record,
     flush,
     stats: () => ({ written, dropped, buffered: buffer.length, failedWrites }),
+    setRecording(on: boolean) {
+      recording = on
+    },
     async close() {
       clearInterval(timer)
       await flush()

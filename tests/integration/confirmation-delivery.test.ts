@@ -20,7 +20,7 @@ describe('confirmation emails end to end over SMTP', () => {
   it('delivers exactly one confirmation per confirmed booking, whether inline or the job seated it', async () => {
     const slot = new Date(Date.now() + 86_400_000).toISOString()
     const guest = (i: number) => ({ name: `Guest ${i}`, email: `guest${i}@example.com` })
-    const created = []
+    const created: Awaited<ReturnType<typeof engine.bookings.create>>[] = []
     for (let i = 0; i < 8; i++) {
       created.push(await engine.bookings.create({ restaurant: 'mail', startAt: slot, partySize: 2, zone: 'main', guest: guest(i) }))
     }

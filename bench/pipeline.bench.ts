@@ -1,0 +1,262 @@
+// Booking pipeline benchmark: inline auto-assign latency at a paced 50 bookings/s, sustained
+// throughput, and what telemetry costs, on PGlite and on Postgres. Run: npm run bench:pipeline
+import fs from 'node:fs'
+import http from 'node:http'
+import os from 'node:os'
+import type { AddressInfo } from 'node:net'
+import path from 'node:path'
+import pg from 'pg'
+import { loadConfig } from '../server/config.ts'
+import { createEngine, type Engine } from '../server/engine.ts'
+import { createHttpApp } from '../server/http/app.ts'
+import { importFloor } from '../server/restaurants/floor-import.ts'
+import { floorSchema } from '../server/restaurants/floor-schema.ts'
+import { listZones } from '../server/db/queries/restaurants.ts'
+import { DEMO_RESTAURANTS } from '../server/sim/demo-floors.ts'
+import { seededRandom, simulatedBooking, type SimRestaurant } from '../server/sim/traffic.ts'
+
+const quick = process.argv.includes('--quick')
+const PACED_RATE = 50
+const PACED_SECONDS = quick ? 6 : 20
+const THROUGHPUT_SECONDS = quick ? 4 : 10
+const THROUGHPUT_CONCURRENCY = 24
+const TELEMETRY_BLOCKS = quick ? 2 : 4
+const TELEMETRY_BLOCK_SECONDS = quick ? 3 : 5
+const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+
+const percentile = (values: number[], p: number) => {
+  if (values.length === 0) return NaN
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
+}
+const summary = (values: number[]) => ({
+  n: values.length,
+  p50: round(percentile(values, 50)),
+  p95: round(percentile(values, 95)),
+  p99: round(percentile(values, 99)),
+  mean: round(values.reduce((a, b) => a + b, 0) / Math.max(1, values.length)),
+})
+const round = (value: number) => Math.round(value * 100) / 100
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+interface Sample {
+  inlineMs: number
+  httpMs: number
+  outcome: string
+  status: number
+}
+
+async function setUp(driver: 'pglite' | 'postgres') {
+  let databaseUrl: string | undefined
+  let drop = async () => {}
+  if (driver === 'postgres') {
+    const name = `maitre_bench_${Date.now()}`
+    const admin = new pg.Client({ connectionString: ADMIN_URL })
+    await admin.connect()
+    await admin.query(`create database ${name}`)
+    await admin.end()
+    const url = new URL(ADMIN_URL)
+    url.pathname = `/${name}`
+    databaseUrl = url.toString()
+    drop = async () => {
+      const client = new pg.Client({ connectionString: ADMIN_URL })
+      await client.connect()
+      await client.query(`drop database if exists ${name} with (force)`)
+      await client.end()
+    }
+  }
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    MAITRE_DEMO: '0',
+    DATA_DIR: path.join(os.tmpdir(), 'maitre-bench'),
+    SESSION_SECRET: 'bench-secret-0123456789',
+    MAITRE_API_TOKEN: 'bench-token-123',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+  })
+  const engine = await createEngine(config, { inMemory: true, workerConcurrency: 4 })
+  const restaurants: SimRestaurant[] = []
+  for (const demo of DEMO_RESTAURANTS) {
+    const floor = floorSchema.parse(demo.floor())
+    const imported = await importFloor(engine.db, demo.slug, floor)
+    restaurants.push({
+      slug: demo.slug,
+      timezone: floor.timezone,
+      servicePeriods: floor.servicePeriods,
+      zoneKeys: (await listZones(engine.db, imported.id)).map((zone) => zone.key),
+    })
+  }
+  const server = http.createServer(createHttpApp(engine))
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 })
+  return { engine, restaurants, base, agent, server, drop }
+}
+
+function post(base: string, agent: http.Agent, body: unknown): Promise<Sample> {
+  const payload = JSON.stringify(body)
+  const started = performance.now()
+  return new Promise((resolve, reject) => {
+    const request = http.request(
+      `${base}/api/bookings`,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          authorization: 'Bearer bench-token-123',
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+        },
+      },
+      (response) => {
+        let text = ''
+        response.on('data', (chunk) => (text += chunk))
+        response.on('end', () => {
+          const httpMs = performance.now() - started
+          try {
+            const parsed = JSON.parse(text)
+            resolve({
+              inlineMs: parsed.autoAssign?.durationMs ?? NaN,
+              httpMs,
+              outcome: parsed.autoAssign?.outcome ?? `http_${response.statusCode}`,
+              status: response.statusCode ?? 0,
+            })
+          } catch (error) {
+            reject(error)
+          }
+        })
+      },
+    )
+    request.on('error', reject)
+    request.end(payload)
+  })
+}
+
+/** Open loop: requests leave on schedule whether or not earlier ones have answered. */
+async function paced(ctx: Awaited<ReturnType<typeof setUp>>, random: () => number, rate: number, seconds: number) {
+  const samples: Promise<Sample>[] = []
+  const started = performance.now()
+  const total = rate * seconds
+  for (let i = 0; i < total; i++) {
+    const due = started + (i * 1000) / rate
+    const wait = due - performance.now()
+    if (wait > 0) await sleep(wait)
+    samples.push(post(ctx.base, ctx.agent, simulatedBooking(ctx.restaurants, random, new Date(), { horizonDays: 60 })))
+  }
+  return Promise.all(samples)
+}
+
+/** Closed loop with fixed concurrency: as fast as the pipeline goes. */
+async function saturate(ctx: Awaited<ReturnType<typeof setUp>>, random: () => number, concurrency: number, seconds: number) {
+  const samples: Sample[] = []
+  const deadline = performance.now() + seconds * 1000
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) {
+        samples.push(await post(ctx.base, ctx.agent, simulatedBooking(ctx.restaurants, random, new Date(), { horizonDays: 90 })))
+      }
+    }),
+  )
+  return { samples, bookingsPerSecond: round(samples.length / seconds) }
+}
+
+async function doubleBookings(engine: Engine): Promise<number> {
+  const result = await engine.database.executeSql(`
+    select count(*)::int as n from table_allocations a join table_allocations b
+      on a.table_id = b.table_id and a.id < b.id and a."window" && b."window"
+     where a.released_at is null and b.released_at is null`)
+  return Number(result.rows[0]!.n)
+}
+
+async function runDriver(driver: 'pglite' | 'postgres') {
+  console.log(`\n== ${driver}`)
+  const ctx = await setUp(driver)
+  const random = seededRandom(driver === 'pglite' ? 7 : 11)
+  try {
+    await saturate(ctx, random, 8, quick ? 2 : 4) // warm-up: JIT, caches, connections
+
+    const pacedSamples = await paced(ctx, random, PACED_RATE, PACED_SECONDS)
+    const ok = pacedSamples.filter((s) => s.status === 201)
+    const pacedResult = {
+      rate: PACED_RATE,
+      seconds: PACED_SECONDS,
+      bookings: pacedSamples.length,
+      errors: pacedSamples.length - ok.length,
+      outcomes: Object.fromEntries(
+        [...new Set(ok.map((s) => s.outcome))].map((o) => [o, ok.filter((s) => s.outcome === o).length]),
+      ),
+      inlineMs: summary(ok.map((s) => s.inlineMs)),
+      httpMs: summary(ok.map((s) => s.httpMs)),
+    }
+    console.log('paced', JSON.stringify(pacedResult))
+
+    // telemetry cost: alternate blocks with recording on and off at the same paced rate
+    const withTelemetry: number[] = []
+    const withoutTelemetry: number[] = []
+    for (let block = 0; block < TELEMETRY_BLOCKS * 2; block++) {
+      const on = block % 2 === 0
+      ctx.engine.events.setRecording(on)
+      const samples = await paced(ctx, random, PACED_RATE, TELEMETRY_BLOCK_SECONDS)
+      ;(on ? withTelemetry : withoutTelemetry).push(...samples.filter((s) => s.status === 201).map((s) => s.inlineMs))
+    }
+    ctx.engine.events.setRecording(true)
+    const on = summary(withTelemetry)
+    const off = summary(withoutTelemetry)
+    const telemetry = {
+      on,
+      off,
+      overheadP50Pct: round(((on.p50 - off.p50) / off.p50) * 100),
+      overheadMeanPct: round(((on.mean - off.mean) / off.mean) * 100),
+    }
+    console.log('telemetry', JSON.stringify(telemetry))
+
+    const throughput = await saturate(ctx, random, THROUGHPUT_CONCURRENCY, THROUGHPUT_SECONDS)
+    const throughputResult = {
+      concurrency: THROUGHPUT_CONCURRENCY,
+      seconds: THROUGHPUT_SECONDS,
+      bookingsPerSecond: throughput.bookingsPerSecond,
+      errors: throughput.samples.filter((s) => s.status !== 201).length,
+      inlineMs: summary(throughput.samples.map((s) => s.inlineMs)),
+    }
+    console.log('throughput', JSON.stringify(throughputResult))
+    await ctx.engine.events.flush()
+    const overlaps = await doubleBookings(ctx.engine)
+    const bookingsTotal = Number((await ctx.engine.database.executeSql('select count(*)::int as n from bookings')).rows[0]!.n)
+    console.log(`double bookings: ${overlaps} across ${bookingsTotal} bookings`)
+    return { driver, paced: pacedResult, telemetry, throughput: throughputResult, doubleBookings: overlaps, bookingsTotal }
+  } finally {
+    ctx.agent.destroy()
+    ctx.server.closeAllConnections()
+    await new Promise((resolve) => ctx.server.close(resolve))
+    await ctx.engine.close()
+    await ctx.drop()
+  }
+}
+
+async function postgresReachable(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 2000 })
+  try {
+    await client.connect()
+    await client.end()
+    return true
+  } catch {
+    return false
+  }
+}
+
+const results = [await runDriver('pglite')]
+if (await postgresReachable()) results.push(await runDriver('postgres'))
+else console.log(`\nPostgres at ${ADMIN_URL} is not reachable: skipped the Postgres run`)
+
+const report = {
+  benchmark: 'pipeline',
+  at: new Date().toISOString(),
+  machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+  quick,
+  targets: { inlineP95Ms: 25, postgresBookingsPerSecond: 300, telemetryOverheadPct: 5 },
+  results,
+}
+fs.mkdirSync('bench/results', { recursive: true })
+const file = quick ? 'bench/results/pipeline.quick.tmp.json' : 'bench/results/pipeline.json'
+fs.writeFileSync(file, JSON.stringify(report, null, 2) + '\n')
+console.log(`\nwrote ${file}`)
+process.exit(0)
