@@ -86,6 +86,8 @@ async function setUp(driver: 'pglite' | 'postgres') {
     })
   }
   const server = http.createServer(createHttpApp(engine))
+  // keep idle keep-alive sockets open longer than the client reuses them
+  server.keepAliveTimeout = 60_000
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 })

@@ -15,6 +15,7 @@ import type { AssignmentDeps, AssignmentFaults } from './assignment/assignment-d
 import { AUTO_ASSIGN_QUEUE, startAutoAssignWorker, type AutoAssignWorker } from './assignment/auto-assign-job.ts'
 import { DEFAULT_RETRY_TIMINGS, type RetryTimings } from './assignment/retry-policy.ts'
 import { createBookingService, type BookingService } from './bookings/booking-service.ts'
+import { createRestaurantDirectory } from './restaurants/restaurant-directory.ts'
 import { createMailTransport } from './notify/mail-transport.ts'
 import { startOutboxWorker, type OutboxWorker } from './notify/outbox-worker.ts'
 
@@ -105,6 +106,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       expireInSeconds: jobExpireInSeconds,
     })
   }
+  const directory = createRestaurantDirectory(db)
   let closing = false
 
   return {
@@ -117,8 +119,8 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     flags,
     planCache,
     assignment,
-    restaurants: createRestaurantService(db),
-    bookings: createBookingService({ ...assignment, jobs, jobExpireInSeconds }),
+    restaurants: createRestaurantService(db, directory),
+    bookings: createBookingService({ ...assignment, jobs, jobExpireInSeconds, directory }),
     auth: createAuthService(db),
     analytics: createAnalyticsService(database),
     isClosing: () => closing,

@@ -102,7 +102,7 @@ export async function runAssignmentAttempt(
           now: deps.now(),
         })
         if (!hold.ok) continue
-        const keys = plan.tableIds.map((id) => quoted.floor.keyById.get(id) ?? id)
+        const keys = plan.tableIds.map((id) => quoted.floor.keyById.get(id) ?? id).sort()
         if (options.signal?.aborted) {
           await releaseHold(deps.db, booking.restaurantId, hold.holdId, deps.now())
           throw new Aborted('aborted after hold')

@@ -1,4 +1,5 @@
-import { and, eq } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
+import { assignmentStateHistory } from '../db/schema/assignment.ts'
 import { bookings, type AutoAssignResult, type Booking } from '../db/schema/bookings.ts'
 import type { AssignmentDeps } from './assignment-deps.ts'
 import { runAssignmentAttempt, type AttemptResult } from './attempt.ts'
@@ -11,6 +12,8 @@ export interface InlineOutcome {
   durationMs: number
   lastResult: AutoAssignResult
   attempt: AttemptResult | null
+  /** the assignment state the booking was left in when not confirmed */
+  queuedState: 'assignment_pending' | null
 }
 
 /**
@@ -18,7 +21,11 @@ export interface InlineOutcome {
  * On timeout the attempt is aborted (it stops at its next step and gives back any hold) and the
  * answer goes out at once; `auto_assign_last_result` is written on every path.
  */
-export async function inlineAutoAssign(deps: AssignmentDeps, booking: Booking): Promise<InlineOutcome> {
+export async function inlineAutoAssign(
+  deps: AssignmentDeps,
+  booking: Booking,
+  options: { queueOnFailure?: boolean } = {},
+): Promise<InlineOutcome> {
   const context = { restaurantId: booking.restaurantId, bookingId: booking.id }
   const timeoutMs = deps.flags.number('inline_auto_assign.timeout_ms', context)
   const started = performance.now()
@@ -83,12 +90,34 @@ export async function inlineAutoAssign(deps: AssignmentDeps, booking: Booking): 
     attemptId: attempt?.attemptId ?? null,
     emailQueued: attempt?.emailQueued ?? false,
   }
+  let queuedState: InlineOutcome['queuedState'] = null
   if (outcome !== 'confirmed') {
     // a late confirm may have won meanwhile: never overwrite a confirmed booking's result
-    await deps.db
+    const [queued] = await deps.db
       .update(bookings)
-      .set({ autoAssignLastResult: lastResult, updatedAt: new Date() })
+      .set({
+        autoAssignLastResult: lastResult,
+        updatedAt: new Date(),
+        ...(options.queueOnFailure
+          ? {
+              assignmentState: sql`case when ${bookings.assignmentState} = 'created' then 'assignment_pending'::assignment_state else ${bookings.assignmentState} end`,
+              assignmentStateVersion: sql`${bookings.assignmentStateVersion} + case when ${bookings.assignmentState} = 'created' then 1 else 0 end`,
+            }
+          : {}),
+      })
       .where(and(eq(bookings.id, booking.id), eq(bookings.status, 'pending_allocation')))
+      .returning({ state: bookings.assignmentState, version: bookings.assignmentStateVersion })
+    if (options.queueOnFailure && queued?.state === 'assignment_pending') {
+      queuedState = 'assignment_pending'
+      await deps.db.insert(assignmentStateHistory).values({
+        bookingId: booking.id,
+        fromState: 'created',
+        toState: 'assignment_pending',
+        version: queued.version,
+        reason,
+        actor: 'auto_assign:inline',
+      })
+    }
   }
   deps.metrics.inlineDuration.observe({ outcome }, durationMs / 1000)
   deps.events.record({
@@ -107,5 +136,5 @@ export async function inlineAutoAssign(deps: AssignmentDeps, booking: Booking): 
       email_queued: lastResult.emailQueued,
     },
   })
-  return { outcome, reason, durationMs, lastResult, attempt }
+  return { outcome, reason, durationMs, lastResult, attempt, queuedState }
 }

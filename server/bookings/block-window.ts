@@ -25,14 +25,16 @@ export function blockWindow(
 }
 
 /** Wall-clock weekday (1 = Monday) and minutes since local midnight in a time zone. */
+const clockFormatters = new Map<string, Intl.DateTimeFormat>()
+
 export function localClock(instant: Date, timeZone: string): { weekday: number; minutes: number; label: string } {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    weekday: 'short',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(instant)
+  let format = clockFormatters.get(timeZone)
+  if (!format) {
+    // constructing a formatter is the expensive part; intake runs this on every booking
+    format = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    clockFormatters.set(timeZone, format)
+  }
+  const parts = format.formatToParts(instant)
   const get = (type: string) => parts.find((part) => part.type === type)?.value ?? ''
   const weekday = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(get('weekday')) + 1
   const hour = Number(get('hour'))

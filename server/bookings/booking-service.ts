@@ -1,12 +1,12 @@
 import crypto from 'node:crypto'
-import { and, eq } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
 import { z } from 'zod'
 import type { Database } from '../db/client.ts'
 import { bookings, type Booking } from '../db/schema/bookings.ts'
-import { restaurants, zones, type Restaurant } from '../db/schema/restaurants.ts'
+import type { Restaurant } from '../db/schema/restaurants.ts'
 import { findBookingById, findBookingByIdempotencyKey, listBookings } from '../db/queries/bookings.ts'
-import { bumpAvailabilityVersion, findRestaurantBySlug } from '../db/queries/restaurants.ts'
-import { assignmentStateHistory } from '../db/schema/assignment.ts'
+import { bumpAvailabilityVersion } from '../db/queries/restaurants.ts'
+import type { RestaurantDirectory } from '../restaurants/restaurant-directory.ts'
 import { AppError, notFound } from '../errors.ts'
 import type { AssignmentDeps } from '../assignment/assignment-deps.ts'
 import { inlineAutoAssign } from '../assignment/inline.ts'
@@ -42,27 +42,52 @@ function newReference(): string {
 const validation = (message: string, path: string[], code = 'VALIDATION_FAILED') =>
   new AppError(code, message, 400, [{ code: 'custom', path, message }])
 
-export function createBookingService(deps: AssignmentDeps & { jobs: JobQueue; jobExpireInSeconds: number }) {
+export function createBookingService(
+  deps: AssignmentDeps & { jobs: JobQueue; jobExpireInSeconds: number; directory: RestaurantDirectory },
+) {
   const db: Database = deps.db
+  const directory = deps.directory
 
   async function present(rows: Booking[]): Promise<ApiBooking[]> {
-    const restaurantIds = [...new Set(rows.map((row) => row.restaurantId))]
-    const restaurantRows = await Promise.all(
-      restaurantIds.map((id) => db.select({ id: restaurants.id, slug: restaurants.slug }).from(restaurants).where(eq(restaurants.id, id))),
-    )
-    const slugs = new Map(restaurantRows.flat().map((row) => [row.id, row.slug]))
-    const zoneIds = [...new Set(rows.map((row) => row.zoneId).filter((id): id is string => !!id))]
-    const zoneRows = await Promise.all(zoneIds.map((id) => db.select({ id: zones.id, key: zones.key }).from(zones).where(eq(zones.id, id))))
-    const zoneKeys = new Map(zoneRows.flat().map((row) => [row.id, row.key]))
+    const entries = new Map<string, Awaited<ReturnType<RestaurantDirectory['byId']>>>()
+    for (const id of new Set(rows.map((row) => row.restaurantId))) entries.set(id, await directory.byId(id))
     return presentBookings(db, rows, {
-      slugByRestaurantId: (id) => slugs.get(id) ?? id,
-      zoneKeyById: (id) => zoneKeys.get(id) ?? null,
+      slugByRestaurantId: (id) => entries.get(id)?.restaurant.slug ?? id,
+      zoneKeyById: (zoneId) => {
+        for (const entry of entries.values()) {
+          const key = entry?.zoneKeyById.get(zoneId)
+          if (key) return key
+        }
+        return null
+      },
     })
   }
 
   async function presentOne(row: Booking): Promise<ApiBooking> {
     const [presented] = await present([row])
     return presented!
+  }
+
+  /** The fields of a booking this process just inserted; the caller fills in what changed since. */
+  function presentKnown(row: Booking, zoneKeyById: Map<string, string>, slug: string): ApiBooking {
+    return {
+      id: row.id,
+      reference: row.reference,
+      restaurant: slug,
+      status: row.status,
+      assignmentState: row.assignmentState,
+      partySize: row.partySize,
+      startAt: row.startAt.toISOString(),
+      endAt: row.endAt.toISOString(),
+      tables: [],
+      attempts: 0,
+      emails: [],
+      guest: { name: row.guestName, email: row.guestEmail, phone: row.guestPhone },
+      zone: row.zoneId ? (zoneKeyById.get(row.zoneId) ?? null) : null,
+      manualReviewReason: row.manualReviewReason,
+      autoAssignLastResult: row.autoAssignLastResult,
+      createdAt: row.createdAt.toISOString(),
+    }
   }
 
   function replayAnswer(booking: Booking, apiBooking: ApiBooking): CreateBookingAnswer {
@@ -94,19 +119,17 @@ export function createBookingService(deps: AssignmentDeps & { jobs: JobQueue; jo
       const parsed = createBookingSchema.safeParse(body)
       if (!parsed.success) throw new AppError('VALIDATION_FAILED', 'The booking is not valid; see issues', 400, parsed.error.issues)
       const input = parsed.data
-      const restaurant = await findRestaurantBySlug(db, input.restaurant)
-      if (!restaurant) throw new AppError('RESTAURANT_NOT_FOUND', `There is no restaurant "${input.restaurant}"`, 404)
+      const entry = await directory.bySlug(input.restaurant)
+      if (!entry) throw new AppError('RESTAURANT_NOT_FOUND', `There is no restaurant "${input.restaurant}"`, 404)
+      const restaurant = entry.restaurant
       const now = deps.now()
       const startAt = new Date(input.startAt)
       if (startAt.getTime() <= now.getTime()) throw validation('startAt must be in the future', ['startAt'])
       let zoneId: string | null = null
       if (input.zone) {
-        const [zone] = await db
-          .select({ id: zones.id })
-          .from(zones)
-          .where(and(eq(zones.restaurantId, restaurant.id), eq(zones.key, input.zone)))
-        if (!zone) throw validation(`zone "${input.zone}" does not exist at ${restaurant.slug}`, ['zone'])
-        zoneId = zone.id
+        const found = entry.zoneIdByKey.get(input.zone)
+        if (!found) throw validation(`zone "${input.zone}" does not exist at ${restaurant.slug}`, ['zone'])
+        zoneId = found
       }
       if (!withinServiceHours(restaurant.servicePeriods, startAt, restaurant.timezone)) {
         const local = localClock(startAt, restaurant.timezone)
@@ -124,34 +147,23 @@ export function createBookingService(deps: AssignmentDeps & { jobs: JobQueue; jo
       }
 
       const window = blockWindow(restaurant, startAt, input.partySize, input.durationMinutes)
-      const inserted = await db.transaction(async (tx) => {
-        const [row] = await tx
-          .insert(bookings)
-          .values({
-            reference: newReference(),
-            restaurantId: restaurant.id,
-            partySize: input.partySize,
-            startAt: window.start,
-            endAt: window.end,
-            guestName: input.guest.name,
-            guestEmail: input.guest.email,
-            guestPhone: input.guest.phone ?? null,
-            zoneId,
-            idempotencyKey: input.idempotencyKey ?? null,
-          })
-          .onConflictDoNothing({ target: [bookings.restaurantId, bookings.idempotencyKey] })
-          .returning()
-        if (row) {
-          await tx.insert(assignmentStateHistory).values({
-            bookingId: row.id,
-            fromState: null,
-            toState: 'created',
-            version: 0,
-            actor: 'api',
-          })
-        }
-        return row
-      })
+      // one statement: creation is not a state transition, so no history row is written for it
+      const [inserted] = await db
+        .insert(bookings)
+        .values({
+          reference: newReference(),
+          restaurantId: restaurant.id,
+          partySize: input.partySize,
+          startAt: window.start,
+          endAt: window.end,
+          guestName: input.guest.name,
+          guestEmail: input.guest.email,
+          guestPhone: input.guest.phone ?? null,
+          zoneId,
+          idempotencyKey: input.idempotencyKey ?? null,
+        })
+        .onConflictDoNothing({ target: [bookings.restaurantId, bookings.idempotencyKey] })
+        .returning()
       if (!inserted) {
         // a concurrent request with the same key won the insert
         const replayed = await replay(restaurant, input.idempotencyKey!, startAt, input.partySize)
@@ -166,18 +178,13 @@ export function createBookingService(deps: AssignmentDeps & { jobs: JobQueue; jo
         context: { party_size: inserted.partySize, start_at: inserted.startAt.toISOString(), zone: input.zone ?? null },
       })
 
-      const inline = await inlineAutoAssign(deps, inserted)
-      if (inline.outcome !== 'confirmed') {
-        await transitionBooking(db, {
-          bookingId: inserted.id,
-          from: ['created'],
-          to: 'assignment_pending',
-          reason: inline.reason,
-          actor: 'auto_assign:inline',
-        })
+      const inline = await inlineAutoAssign(deps, inserted, { queueOnFailure: true })
+      const confirmed = inline.outcome === 'confirmed'
+      if (!confirmed) {
         try {
           await enqueueAutoAssign(deps.jobs, { bookingId: inserted.id, inline: inline.lastResult }, deps.jobExpireInSeconds)
         } catch (error) {
+          // the booking stays pending; the orphan sweep enqueues it again
           deps.events.record({
             type: 'auto_assign.enqueue_failed',
             source: 'api',
@@ -188,10 +195,19 @@ export function createBookingService(deps: AssignmentDeps & { jobs: JobQueue; jo
           })
         }
       }
-      const fresh = (await findBookingById(db, inserted.id)) ?? inserted
+      // the answer is built from what this request just wrote, without reading it back
+      const booking: ApiBooking = {
+        ...(await presentKnown(inserted, entry.zoneKeyById, restaurant.slug)),
+        status: confirmed ? 'confirmed' : 'pending_allocation',
+        assignmentState: confirmed ? 'confirmed' : inline.queuedState ?? 'assignment_pending',
+        tables: confirmed ? (inline.attempt?.tableKeys ?? []) : [],
+        attempts: 1,
+        emails: inline.lastResult.emailQueued ? [{ kind: 'confirmation', status: 'pending', sentAt: null }] : [],
+        autoAssignLastResult: inline.lastResult,
+      }
       return {
         status: 201,
-        booking: await presentOne(fresh),
+        booking,
         autoAssign: {
           outcome: inline.outcome,
           ...(inline.reason ? { reason: inline.reason } : {}),
@@ -210,10 +226,10 @@ export function createBookingService(deps: AssignmentDeps & { jobs: JobQueue; jo
     async list(query: unknown): Promise<ApiBooking[]> {
       const parsed = listBookingsSchema.safeParse(query)
       if (!parsed.success) throw new AppError('VALIDATION_FAILED', 'The query is not valid; see issues', 400, parsed.error.issues)
-      const restaurant = await findRestaurantBySlug(db, parsed.data.restaurant)
-      if (!restaurant) throw new AppError('RESTAURANT_NOT_FOUND', `There is no restaurant "${parsed.data.restaurant}"`, 404)
+      const entry = await directory.bySlug(parsed.data.restaurant)
+      if (!entry) throw new AppError('RESTAURANT_NOT_FOUND', `There is no restaurant "${parsed.data.restaurant}"`, 404)
       const rows = await listBookings(db, {
-        restaurantId: restaurant.id,
+        restaurantId: entry.restaurant.id,
         status: parsed.data.status,
         from: parsed.data.from ? new Date(parsed.data.from) : undefined,
         to: parsed.data.to ? new Date(parsed.data.to) : undefined,

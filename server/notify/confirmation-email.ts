@@ -33,9 +33,17 @@ function oneLine(value: string): string {
     .trim()
 }
 
+// Building an Intl.DateTimeFormat costs far more than using one; confirmations run on the booking path.
+const formatters = new Map<string, Intl.DateTimeFormat>()
+
 function formatter(timezone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const cacheKey = `${timezone}|${JSON.stringify(options)}`
+  const cached = formatters.get(cacheKey)
+  if (cached) return cached
   try {
-    return new Intl.DateTimeFormat('en-GB', { timeZone: timezone, ...options })
+    const created = new Intl.DateTimeFormat('en-GB', { timeZone: timezone, ...options })
+    formatters.set(cacheKey, created)
+    return created
   } catch {
     throw new AppError(
       'EMAIL_TIMEZONE_INVALID',

@@ -3,8 +3,9 @@ import { findRestaurantBySlug, listRestaurants } from '../db/queries/restaurants
 import { importFloor } from './floor-import.ts'
 import { floorSchema, slugSchema } from './floor-schema.ts'
 import { AppError } from '../errors.ts'
+import type { RestaurantDirectory } from './restaurant-directory.ts'
 
-export function createRestaurantService(db: Database) {
+export function createRestaurantService(db: Database, directory?: RestaurantDirectory) {
   return {
     list: () => listRestaurants(db),
     findBySlug: (slug: string) => findRestaurantBySlug(db, slug),
@@ -18,7 +19,9 @@ export function createRestaurantService(db: Database) {
       if (!parsed.success) {
         throw new AppError('VALIDATION_FAILED', 'The floor is not valid; see issues', 400, parsed.error.issues)
       }
-      return importFloor(db, parsedSlug.data, parsed.data)
+      const imported = await importFloor(db, parsedSlug.data, parsed.data)
+      directory?.invalidate(parsedSlug.data)
+      return imported
     },
   }
 }
