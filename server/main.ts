@@ -10,6 +10,7 @@ import type { Config } from './config.ts'
 import { createEngine, type Engine, type EngineOptions } from './engine.ts'
 import { createHttpApp } from './http/app.ts'
 import { seedDemoIfEmpty } from './sim/demo-seed.ts'
+import { startSimulator } from './sim/simulator.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 export const buildDir = path.join(root, 'build')
@@ -27,6 +28,10 @@ export interface StartOptions extends EngineOptions {
   /** host to bind; defaults to all interfaces */
   host?: string
   log?: (line: string) => void
+  /** demo mode: bookings made right after seeding (default 150) */
+  demoBookings?: number
+  /** demo mode: ms between simulated bookings afterwards (default 3000; 0 stops the traffic) */
+  simulatorIntervalMs?: number
 }
 
 async function pagesHandler(engine: Engine, dev: boolean): Promise<{ pages: RequestHandler; before: RequestHandler[] }> {
@@ -67,7 +72,15 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const log = options.log ?? ((line: string) => console.log(line))
   const engine = await createEngine(config, options)
   try {
-    if (config.demo) await seedDemoIfEmpty(engine, log)
+    let simulator: Awaited<ReturnType<typeof startSimulator>> | undefined
+    if (config.demo) {
+      const seeded = await seedDemoIfEmpty(engine, log)
+      simulator = await startSimulator(engine, {
+        initialBookings: seeded ? (options.demoBookings ?? 150) : 0,
+        intervalMs: options.simulatorIntervalMs ?? 3_000,
+        log,
+      })
+    }
     const { pages, before } = await pagesHandler(engine, options.dev ?? false)
     const app = createHttpApp(engine, { pages, beforePages: before })
     const server = http.createServer(app)
@@ -85,6 +98,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       stop() {
         stopping ??= (async () => {
           server.closeIdleConnections?.()
+          await simulator?.stop()
           await new Promise<void>((resolve) => server.close(() => resolve()))
           await engine.close()
         })()

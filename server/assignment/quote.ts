@@ -64,6 +64,7 @@ export async function quoteForBooking(deps: AssignmentDeps, request: QuoteReques
   const started = performance.now()
   let quote = cacheEnabled ? deps.planCache.get(cacheKey) : undefined
   const cacheHit = quote !== undefined
+  if (cacheEnabled) deps.metrics.planCacheLookups.inc({ result: cacheHit ? 'hit' : 'miss' })
   if (!quote) {
     const busy = await loadBusyWindows(deps.db, request.restaurantId, request.window, deps.now())
     const plannerStarted = performance.now()

@@ -184,7 +184,7 @@ export function createBookingService(
         try {
           await enqueueAutoAssign(deps.jobs, { bookingId: inserted.id, inline: inline.lastResult }, deps.jobExpireInSeconds)
         } catch (error) {
-          // the booking stays pending; the orphan sweep enqueues it again
+          // the booking stays pending and visible to ops through this event; a retry needs a person
           deps.events.record({
             type: 'auto_assign.enqueue_failed',
             source: 'api',

@@ -40,6 +40,12 @@ export function createMetrics() {
       labelNames: ['trigger', 'outcome', 'reason'] as const,
       registers: [registry],
     }),
+    planCacheLookups: new client.Counter({
+      name: 'maitre_plan_cache_lookups_total',
+      help: 'Plan cache lookups by result (hit or miss)',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
     jobResults: new client.Counter({
       name: 'maitre_auto_assign_jobs_total',
       help: 'Background auto-assign jobs by result',
