@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import path from 'node:path'
 import type { Config } from './config.ts'
 import { openDatabase, type Database, type DatabaseHandle } from './db/client.ts'
 import { applyMigrations } from './db/migrate.ts'
@@ -62,7 +63,8 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
   if (!config.databaseUrl && !options.inMemory) fs.mkdirSync(config.dataDir, { recursive: true })
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
-    dataDir: options.inMemory ? undefined : config.dataDir,
+    // a subfolder: PGlite wants its directory to itself (DATA_DIR also holds the demo session secret)
+    dataDir: options.inMemory ? undefined : path.join(config.dataDir, 'pglite'),
   })
   try {
     await applyMigrations(database)
