@@ -13,7 +13,8 @@ import { importFloor } from '../server/restaurants/floor-import.ts'
 import { floorSchema } from '../server/restaurants/floor-schema.ts'
 import { listZones } from '../server/db/queries/restaurants.ts'
 import { DEMO_RESTAURANTS } from '../server/sim/demo-floors.ts'
-import { seededRandom, simulatedBooking, type SimRestaurant } from '../server/sim/traffic.ts'
+import { simulatedBooking, type SimRestaurant } from '../server/sim/traffic.ts'
+import { seededRandom } from '../server/sim/seeded-random.ts'
 
 const quick = process.argv.includes('--quick')
 const PACED_RATE = 50

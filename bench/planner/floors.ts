@@ -1,18 +1,10 @@
 // Deterministic floors and quote requests for the planner benchmark.
 import type { QuoteInput, TableSpec } from '../../planner/index'
+import { seededRandom as mulberry32 } from '../../server/sim/seeded-random.ts'
 
 export type Rng = () => number
 
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+
 
 const int = (rng: Rng, lo: number, hi: number): number => lo + Math.floor(rng() * (hi - lo + 1))
 

@@ -1,6 +1,7 @@
 import type { Engine } from '../engine.ts'
 import { listZones } from '../db/queries/restaurants.ts'
-import { seededRandom, simulatedBooking, type SimRestaurant } from './traffic.ts'
+import { simulatedBooking, type SimRestaurant } from './traffic.ts'
+import { seededRandom } from './seeded-random.ts'
 
 export interface SimulatorOptions {
   /** bookings made at once when the simulator starts, so every page has data */

@@ -8,18 +8,6 @@ export interface SimRestaurant {
   zoneKeys: string[]
 }
 
-/** Small, fast, seedable PRNG (mulberry32) so simulated traffic is reproducible. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
-
 // Party sizes as restaurants see them: mostly twos and fours, a tail of groups.
 const PARTY_WEIGHTS: Array<[number, number]> = [
   [1, 4], [2, 42], [3, 10], [4, 22], [5, 6], [6, 7], [7, 2], [8, 3], [10, 2], [12, 1], [16, 1],

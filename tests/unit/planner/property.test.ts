@@ -1,7 +1,8 @@
 // Property tests: the planner against the brute-force reference model on seeded random floors.
 import { describe, expect, it } from 'vitest'
 import { quoteTables, STRATEGIES, type QuoteInput } from '../../../planner/index'
-import { randomQuoteInput, mulberry32 } from './random-floor'
+import { randomQuoteInput } from './random-floor'
+import { seededRandom as mulberry32 } from '../../../server/sim/seeded-random.ts'
 import { isValidPlan, referenceQuote } from './reference-model'
 
 function check(input: QuoteInput, label: string): void {
