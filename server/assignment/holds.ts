@@ -1,5 +1,5 @@
 import crypto from 'node:crypto'
-import { and, eq, inArray, isNull, lte, sql } from 'drizzle-orm'
+import { and, eq, isNull, sql } from 'drizzle-orm'
 import type { Executor } from '../db/client.ts'
 import { tableAllocations } from '../db/schema/allocations.ts'
 import { bumpAvailabilityVersion } from '../db/queries/restaurants.ts'
@@ -14,24 +14,6 @@ export interface HoldRequest {
 }
 
 export type HoldResult = { ok: true; holdId: string; expiresAt: Date } | { ok: false; reason: 'HOLD_CONFLICT' }
-
-/** Releases expired holds on these tables so they stop blocking new allocations. */
-export async function sweepExpiredHolds(db: Executor, tableIds: string[], now: Date): Promise<number> {
-  if (tableIds.length === 0) return 0
-  const released = await db
-    .update(tableAllocations)
-    .set({ releasedAt: now })
-    .where(
-      and(
-        inArray(tableAllocations.tableId, tableIds),
-        eq(tableAllocations.kind, 'hold'),
-        isNull(tableAllocations.releasedAt),
-        lte(tableAllocations.holdExpiresAt, now),
-      ),
-    )
-    .returning({ id: tableAllocations.id })
-  return released.length
-}
 
 /**
  * Holds every table of a plan, or none: one transaction (the maitre_place_hold function) that
@@ -75,18 +57,3 @@ export async function releaseBookingAllocations(db: Executor, bookingId: string,
   return released.length
 }
 
-/** Turns a live, unexpired hold into assignments; returns how many rows it converted. */
-export async function convertHoldToAssignment(db: Executor, holdId: string, now: Date): Promise<number> {
-  const converted = await db
-    .update(tableAllocations)
-    .set({ kind: 'assignment', holdExpiresAt: null })
-    .where(
-      and(
-        eq(tableAllocations.holdId, holdId),
-        isNull(tableAllocations.releasedAt),
-        sql`${tableAllocations.holdExpiresAt} > ${now.toISOString()}::timestamptz`,
-      ),
-    )
-    .returning({ id: tableAllocations.id })
-  return converted.length
-}

@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, gte, inArray, isNull, lt } from 'drizzle-orm'
+import { and, asc, count, eq, gte, inArray, isNull, lt } from 'drizzle-orm'
 import type { Executor } from '../client.ts'
 import { tableAllocations } from '../schema/allocations.ts'
 import { assignmentAttempts } from '../schema/assignment.ts'
@@ -84,12 +84,4 @@ export async function emailsFor(db: Executor, bookingIds: string[]) {
     ])
   }
   return result
-}
-
-export async function recentAttempts(db: Executor, bookingId: string) {
-  return db
-    .select()
-    .from(assignmentAttempts)
-    .where(eq(assignmentAttempts.bookingId, bookingId))
-    .orderBy(desc(assignmentAttempts.startedAt))
 }
