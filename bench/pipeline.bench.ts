@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import pg from 'pg'
 import { Worker } from 'node:worker_threads'
+import { performance as nodePerformance } from 'node:perf_hooks'
 import { loadConfig } from '../server/config.ts'
 import { createEngine, type Engine } from '../server/engine.ts'
 import { createHttpApp } from '../server/http/app.ts'
@@ -18,6 +19,10 @@ import { simulatedBooking, type SimRestaurant } from '../server/sim/traffic.ts'
 import { seededRandom } from '../server/sim/seeded-random.ts'
 
 const quick = process.argv.includes('--quick')
+// --driver=postgres and --throughput-only narrow a run while profiling; results then go to a .tmp file
+const driverArg = process.argv.find((arg) => arg.startsWith('--driver='))?.slice('--driver='.length)
+const throughputOnly = process.argv.includes('--throughput-only')
+const partial = quick || driverArg !== undefined || throughputOnly
 const PACED_RATE = 50
 const PACED_SECONDS = quick ? 6 : 20
 const THROUGHPUT_SECONDS = quick ? 4 : 10
@@ -168,6 +173,26 @@ async function saturate(ctx: Awaited<ReturnType<typeof setUp>>, seed: number, co
   return { samples, bookingsPerSecond: round(samples.length / seconds) }
 }
 
+/** CPU seconds used so far by every postgres process on this machine (0 where /proc is missing). */
+function postgresCpuSeconds(): number {
+  let ticks = 0
+  try {
+    for (const pid of fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+      try {
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+        if (!stat.includes('(postgres)')) continue
+        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+        ticks += Number(fields[11]) + Number(fields[12])
+      } catch {
+        // the process ended while we looked
+      }
+    }
+  } catch {
+    return 0
+  }
+  return ticks / 100
+}
+
 async function doubleBookings(engine: Engine): Promise<number> {
   const result = await engine.database.executeSql(`
     select count(*)::int as n from table_allocations a join table_allocations b
@@ -182,56 +207,47 @@ async function runDriver(driver: 'pglite' | 'postgres') {
   const random = seededRandom(driver === 'pglite' ? 7 : 11)
   try {
     await saturate(ctx, 1, 8, quick ? 2 : 4) // warm-up: JIT, caches, connections
+    let pacedResult: unknown = null
+    let telemetry: unknown = null
+    if (!throughputOnly) ({ pacedResult, telemetry } = await latencyRuns(ctx, random))
 
-    const pacedSamples = await paced(ctx, random, PACED_RATE, PACED_SECONDS)
-    const ok = pacedSamples.filter((s) => s.status === 201)
-    const pacedResult = {
-      rate: PACED_RATE,
-      seconds: PACED_SECONDS,
-      bookings: pacedSamples.length,
-      errors: pacedSamples.length - ok.length,
-      outcomes: Object.fromEntries(
-        [...new Set(ok.map((s) => s.outcome))].map((o) => [o, ok.filter((s) => s.outcome === o).length]),
-      ),
-      inlineMs: summary(ok.map((s) => s.inlineMs)),
-      httpMs: summary(ok.map((s) => s.httpMs)),
+    const cpuBefore = {
+      node: process.cpuUsage(),
+      postgres: postgresCpuSeconds(),
+      loop: nodePerformance.eventLoopUtilization(),
     }
-    console.log('paced', JSON.stringify(pacedResult))
-
-    // telemetry cost: alternate blocks with recording on and off at the same paced rate
-    const withTelemetry: number[] = []
-    const withoutTelemetry: number[] = []
-    for (let block = 0; block < TELEMETRY_BLOCKS * 2; block++) {
-      const on = block % 2 === 0
-      ctx.engine.events.setRecording(on)
-      const samples = await paced(ctx, random, PACED_RATE, TELEMETRY_BLOCK_SECONDS)
-      ;(on ? withTelemetry : withoutTelemetry).push(...samples.filter((s) => s.status === 201).map((s) => s.inlineMs))
-    }
-    ctx.engine.events.setRecording(true)
-    const on = summary(withTelemetry)
-    const off = summary(withoutTelemetry)
-    const telemetry = {
-      on,
-      off,
-      overheadP50Pct: round(((on.p50 - off.p50) / off.p50) * 100),
-      overheadMeanPct: round(((on.mean - off.mean) / off.mean) * 100),
-    }
-    console.log('telemetry', JSON.stringify(telemetry))
-
     const throughput = await saturate(ctx, 2, THROUGHPUT_CONCURRENCY, THROUGHPUT_SECONDS)
+    const nodeCpu = process.cpuUsage(cpuBefore.node)
+    const serverLoop = nodePerformance.eventLoopUtilization(cpuBefore.loop)
     const throughputResult = {
       concurrency: THROUGHPUT_CONCURRENCY,
       seconds: THROUGHPUT_SECONDS,
       bookingsPerSecond: throughput.bookingsPerSecond,
       errors: throughput.samples.filter((s) => s.status !== 201).length,
       inlineMs: summary(throughput.samples.map((s) => s.inlineMs)),
+      // busy cores over the run: the server and load-client threads share the node figure
+      cpuCores: {
+        node: round((nodeCpu.user + nodeCpu.system) / 1e6 / THROUGHPUT_SECONDS),
+        postgres: round((postgresCpuSeconds() - cpuBefore.postgres) / THROUGHPUT_SECONDS),
+      },
+      // share of the time the server's event loop was busy: near 1, the server thread is the limit
+      serverEventLoopUtilization: round(serverLoop.utilization),
     }
     console.log('throughput', JSON.stringify(throughputResult))
     await ctx.engine.events.flush()
     const overlaps = await doubleBookings(ctx.engine)
-    const bookingsTotal = Number((await ctx.engine.database.executeSql('select count(*)::int as n from bookings')).rows[0]!.n)
+    const bookingsTotal = Number(
+      (await ctx.engine.database.executeSql('select count(*)::int as n from bookings')).rows[0]!.n,
+    )
     console.log(`double bookings: ${overlaps} across ${bookingsTotal} bookings`)
-    return { driver, paced: pacedResult, telemetry, throughput: throughputResult, doubleBookings: overlaps, bookingsTotal }
+    return {
+      driver,
+      paced: pacedResult,
+      telemetry,
+      throughput: throughputResult,
+      doubleBookings: overlaps,
+      bookingsTotal,
+    }
   } finally {
     ctx.agent.destroy()
     ctx.server.closeAllConnections()
@@ -239,6 +255,45 @@ async function runDriver(driver: 'pglite' | 'postgres') {
     await ctx.engine.close()
     await ctx.drop()
   }
+}
+
+async function latencyRuns(ctx: Awaited<ReturnType<typeof setUp>>, random: () => number) {
+  const pacedSamples = await paced(ctx, random, PACED_RATE, PACED_SECONDS)
+  const ok = pacedSamples.filter((s) => s.status === 201)
+  const pacedResult = {
+    rate: PACED_RATE,
+    seconds: PACED_SECONDS,
+    bookings: pacedSamples.length,
+    errors: pacedSamples.length - ok.length,
+    outcomes: Object.fromEntries(
+      [...new Set(ok.map((s) => s.outcome))].map((o) => [o, ok.filter((s) => s.outcome === o).length]),
+    ),
+    inlineMs: summary(ok.map((s) => s.inlineMs)),
+    httpMs: summary(ok.map((s) => s.httpMs)),
+  }
+  console.log('paced', JSON.stringify(pacedResult))
+
+  // telemetry cost: alternate blocks with recording on and off at the same paced rate
+  const withTelemetry: number[] = []
+  const withoutTelemetry: number[] = []
+  for (let block = 0; block < TELEMETRY_BLOCKS * 2; block++) {
+    const on = block % 2 === 0
+    ctx.engine.events.setRecording(on)
+    const samples = await paced(ctx, random, PACED_RATE, TELEMETRY_BLOCK_SECONDS)
+    ;(on ? withTelemetry : withoutTelemetry).push(...samples.filter((s) => s.status === 201).map((s) => s.inlineMs))
+  }
+  ctx.engine.events.setRecording(true)
+  const on = summary(withTelemetry)
+  const off = summary(withoutTelemetry)
+  const telemetry = {
+    on,
+    off,
+    overheadP50Pct: round(((on.p50 - off.p50) / off.p50) * 100),
+    overheadMeanPct: round(((on.mean - off.mean) / off.mean) * 100),
+  }
+  console.log('telemetry', JSON.stringify(telemetry))
+
+  return { pacedResult, telemetry }
 }
 
 async function postgresReachable(): Promise<boolean> {
@@ -252,20 +307,29 @@ async function postgresReachable(): Promise<boolean> {
   }
 }
 
-const results = [await runDriver('pglite')]
-if (await postgresReachable()) results.push(await runDriver('postgres'))
-else console.log(`\nPostgres at ${ADMIN_URL} is not reachable: skipped the Postgres run`)
+const results = []
+if (driverArg !== 'postgres') results.push(await runDriver('pglite'))
+if (driverArg !== 'pglite') {
+  if (await postgresReachable()) results.push(await runDriver('postgres'))
+  else console.log(`\nPostgres at ${ADMIN_URL} is not reachable: skipped the Postgres run`)
+}
 
 const report = {
   benchmark: 'pipeline',
   at: new Date().toISOString(),
-  machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+  machine: {
+    cpus: os.cpus().length,
+    model: os.cpus()[0]?.model,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+  },
   quick,
+  partial,
   targets: { inlineP95Ms: 25, postgresBookingsPerSecond: 300, telemetryOverheadPct: 5 },
   results,
 }
 fs.mkdirSync('bench/results', { recursive: true })
-const file = quick ? 'bench/results/pipeline.quick.tmp.json' : 'bench/results/pipeline.json'
+const file = partial ? 'bench/results/pipeline.partial.tmp.json' : 'bench/results/pipeline.json'
 fs.writeFileSync(file, JSON.stringify(report, null, 2) + '\n')
 console.log(`\nwrote ${file}`)
 process.exit(0)

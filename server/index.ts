@@ -14,7 +14,9 @@ async function main() {
   }
   const dev = process.argv.includes('--dev')
   const running = await startServer(config, { dev })
-  console.log(`Maitre is listening on ${running.url} (${config.databaseUrl ? 'Postgres' : `PGlite in ${config.dataDir}`})`)
+  console.log(
+    `Maitre is listening on ${running.url} (${config.databaseUrl ? 'Postgres' : `PGlite in ${config.dataDir}`})`,
+  )
   if (config.apiTokenIsDemo) console.log(`API token (demo): ${config.apiToken}`)
 
   let signals = 0

@@ -34,7 +34,10 @@ export interface StartOptions extends EngineOptions {
   simulatorIntervalMs?: number
 }
 
-async function pagesHandler(engine: Engine, dev: boolean): Promise<{ pages: RequestHandler; before: RequestHandler[] }> {
+async function pagesHandler(
+  engine: Engine,
+  dev: boolean,
+): Promise<{ pages: RequestHandler; before: RequestHandler[] }> {
   const getLoadContext = () => ({ engine })
   if (dev) {
     const vite = await import('vite')
@@ -54,9 +57,13 @@ async function pagesHandler(engine: Engine, dev: boolean): Promise<{ pages: Requ
   const build = (await import(pathToFileURL(serverEntry).href)) as ServerBuild
   return {
     before: [
-      express.static(path.join(buildDir, 'client/assets'), { immutable: true, maxAge: '1y', index: false }) as RequestHandler,
+      express.static(path.join(buildDir, 'client/assets'), {
+        immutable: true,
+        maxAge: '1y',
+        index: false,
+      }) as RequestHandler,
       express.static(path.join(buildDir, 'client'), { maxAge: '1h', index: false }) as RequestHandler,
-    ].map((handler, index) => (index === 0 ? (prefix('/assets', handler)) : handler)),
+    ].map((handler, index) => (index === 0 ? prefix('/assets', handler) : handler)),
     pages: createRequestHandler({ build, getLoadContext, mode: 'production' }),
   }
 }

@@ -26,7 +26,11 @@ function post(body: unknown): Promise<{ inlineMs: number; status: number }> {
       {
         method: 'POST',
         agent,
-        headers: { authorization: `Bearer ${job.token}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+        headers: {
+          authorization: `Bearer ${job.token}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+        },
       },
       (response) => {
         let text = ''

@@ -4,8 +4,6 @@ import { seededRandom as mulberry32 } from '../../server/sim/seeded-random.ts'
 
 export type Rng = () => number
 
-
-
 const int = (rng: Rng, lo: number, hi: number): number => lo + Math.floor(rng() * (hi - lo + 1))
 
 export interface Floor {

@@ -2,6 +2,7 @@ import crypto from 'node:crypto'
 import type { Plan } from '../../planner/index.ts'
 import { assignmentAttempts } from '../db/schema/assignment.ts'
 import type { AutoAssignResult, Booking } from '../db/schema/bookings.ts'
+import type { Availability } from '../db/queries/availability.ts'
 import type { AssignmentDeps } from './assignment-deps.ts'
 import { confirmHold } from './confirm.ts'
 import { placeHold, releaseHold } from './holds.ts'
@@ -16,6 +17,8 @@ export interface AttemptOptions {
   attemptNumber: number
   knobs: StrategyKnobs
   signal?: AbortSignal
+  /** availability read a moment ago (with the booking's insert); absent, the quote reads it */
+  availability?: Availability
 }
 
 export interface AttemptResult {
@@ -71,6 +74,8 @@ export async function runAssignmentAttempt(
   let cacheHit = false
   let bookingNotPending = false
   let stateVersion: number | null = null
+  /** a confirmed attempt's row is written by the confirm itself */
+  let attemptRecorded = false
   const window = { start: booking.startAt, end: booking.endAt }
 
   try {
@@ -84,6 +89,7 @@ export async function runAssignmentAttempt(
       knobs: options.knobs,
       trigger: options.trigger,
       attemptIndex: options.attemptNumber,
+      availability: options.availability,
     })
     cacheHit = quoted.cacheHit
     if (!quoted.quote.ok) {
@@ -108,7 +114,14 @@ export async function runAssignmentAttempt(
           throw new Aborted('aborted after hold')
         }
         const lastResult: Omit<AutoAssignResult, 'emailQueued'> = {
-          source: options.trigger === 'inline' ? 'inline' : options.trigger === 'job' ? 'job' : options.trigger === 'coordinator' ? 'coordinator' : 'manual',
+          source:
+            options.trigger === 'inline'
+              ? 'inline'
+              : options.trigger === 'job'
+                ? 'job'
+                : options.trigger === 'coordinator'
+                  ? 'coordinator'
+                  : 'manual',
           at: deps.now().toISOString(),
           success: true,
           reason: null,
@@ -127,8 +140,19 @@ export async function runAssignmentAttempt(
           lastResult,
           actor: `auto_assign:${options.trigger}`,
           now: deps.now(),
+          attempt: {
+            id: attemptId,
+            number: options.attemptNumber,
+            pipeline: options.pipeline,
+            strategy: { ...options.knobs },
+            trigger: options.trigger,
+            startedAt,
+            elapsedMs: performance.now() - started,
+            plan: { tableIds: plan.tableIds, tableKeys: keys },
+          },
         })
         if (confirmed.ok) {
+          attemptRecorded = true
           reason = null
           chosen = plan
           tableKeys = keys
@@ -162,19 +186,20 @@ export async function runAssignmentAttempt(
     reason: reason ?? 'none',
   })
   try {
-    await deps.db.insert(assignmentAttempts).values({
-      id: attemptId,
-      bookingId: booking.id,
-      attemptNumber: options.attemptNumber,
-      pipeline: options.pipeline,
-      strategy: { ...options.knobs },
-      trigger: options.trigger,
-      startedAt,
-      durationMs,
-      outcome: success ? 'confirmed' : bookingNotPending ? 'skipped' : 'failed',
-      reasonCode: reason,
-      plan: chosen ? { tableIds: chosen.tableIds, tableKeys } : null,
-    })
+    if (!attemptRecorded)
+      await deps.db.insert(assignmentAttempts).values({
+        id: attemptId,
+        bookingId: booking.id,
+        attemptNumber: options.attemptNumber,
+        pipeline: options.pipeline,
+        strategy: { ...options.knobs },
+        trigger: options.trigger,
+        startedAt,
+        durationMs,
+        outcome: success ? 'confirmed' : bookingNotPending ? 'skipped' : 'failed',
+        reasonCode: reason,
+        plan: chosen ? { tableIds: chosen.tableIds, tableKeys } : null,
+      })
   } catch (error) {
     // the attempt row is telemetry: losing it must not undo a confirmed booking
     console.error('[assign] could not record attempt:', (error as Error).message)

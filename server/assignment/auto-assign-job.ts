@@ -18,13 +18,7 @@ export interface AutoAssignJobData {
 }
 
 export type JobResult =
-  | 'succeeded'
-  | 'cutoff'
-  | 'already_confirmed'
-  | 'cancelled'
-  | 'exhausted'
-  | 'manual_review'
-  | 'error'
+  'succeeded' | 'cutoff' | 'already_confirmed' | 'cancelled' | 'exhausted' | 'manual_review' | 'error'
 
 export interface JobSummary {
   result: JobResult
@@ -47,7 +41,11 @@ export interface AutoAssignWorkerOptions {
 
 class JobInterrupted extends Error {}
 
-export async function enqueueAutoAssign(boss: JobQueue, data: AutoAssignJobData, expireInSeconds: number): Promise<string | null> {
+export async function enqueueAutoAssign(
+  boss: JobQueue,
+  data: AutoAssignJobData,
+  expireInSeconds: number,
+): Promise<string | null> {
   return boss.send(AUTO_ASSIGN_QUEUE, data, {
     singletonKey: data.bookingId,
     retryLimit: 5,
@@ -204,7 +202,13 @@ export async function startAutoAssignWorker(deps: AssignmentDeps, boss: JobQueue
       summary = await runAutoAssignJob(deps, job.data, options, stopping.signal)
     } catch (error) {
       if (error instanceof JobInterrupted) throw error // delivered again later; no summary yet
-      summary = { result: 'error', attemptsUsed: 0, maxAttempts: options.timings.maxAttempts, reason: (error as Error).message, totalDurationMs: 0 }
+      summary = {
+        result: 'error',
+        attemptsUsed: 0,
+        maxAttempts: options.timings.maxAttempts,
+        reason: (error as Error).message,
+        totalDurationMs: 0,
+      }
       console.error(`[jobs] auto-assign ${job.data.bookingId} failed:`, error)
     }
     deps.metrics.jobResults.inc({ result: summary.result })

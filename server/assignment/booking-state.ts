@@ -11,7 +11,9 @@ export interface TransitionRequest {
   reason?: string | null
   actor: string
   /** other columns to set in the same update */
-  set?: Partial<Pick<NewBooking, 'status' | 'confirmedAt' | 'cancelledAt' | 'manualReviewReason' | 'autoAssignLastResult'>>
+  set?: Partial<
+    Pick<NewBooking, 'status' | 'confirmedAt' | 'cancelledAt' | 'manualReviewReason' | 'autoAssignLastResult'>
+  >
   /** require this version (optimistic lock); omit to accept any */
   expectedVersion?: number
 }

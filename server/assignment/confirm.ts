@@ -1,5 +1,5 @@
-import { sql } from 'drizzle-orm'
-import type { Executor } from '../db/client.ts'
+import type { Database } from '../db/client.ts'
+import { runPrepared, type PreparedStatement } from '../db/prepared.ts'
 import type { AutoAssignResult } from '../db/schema/bookings.ts'
 import { sqlState } from '../errors.ts'
 import { buildConfirmationEmail } from '../notify/confirmation-email.ts'
@@ -10,6 +10,13 @@ export type ConfirmResult =
 
 /** SQLSTATE raised by maitre_confirm_hold when part of the hold expired */
 const HOLD_EXPIRED_STATE = 'MT001'
+
+const confirmHoldStatement: PreparedStatement = {
+  name: 'maitre_confirm_hold_v2',
+  text: `select outcome, email_queued, state_version
+           from maitre_confirm_hold($1::uuid, $2::uuid, $3::int, $4::timestamptz, $5::jsonb, $6, $7, $8, $9, $10,
+                                    $11::uuid, $12::int, $13, $14::jsonb, $15, $16::timestamptz, $17::real, $18::jsonb)`,
+}
 
 export interface ConfirmInput {
   booking: {
@@ -27,15 +34,28 @@ export interface ConfirmInput {
   lastResult: Omit<AutoAssignResult, 'emailQueued'>
   actor: string
   now: Date
+  /** the attempt's row, written by the same transaction when it confirms */
+  attempt: {
+    id: string
+    number: number
+    pipeline: string
+    strategy: Record<string, unknown>
+    trigger: string
+    startedAt: Date
+    /** measured up to this call; the function adds its own time */
+    elapsedMs: number
+    plan: { tableIds: string[]; tableKeys: string[] }
+  }
 }
 
 /**
  * One transaction (the maitre_confirm_hold function): the hold becomes assignments, the booking
  * becomes confirmed, its history is written and the confirmation email queued (unique per booking
  * and kind). The booking row is locked and must still be open, so when inline and job race only
- * one of them confirms.
+ * one of them confirms. A confirmed attempt's row is written in the same transaction; on any other
+ * outcome the caller records the attempt.
  */
-export async function confirmHold(db: Executor, input: ConfirmInput): Promise<ConfirmResult> {
+export async function confirmHold(db: Database, input: ConfirmInput): Promise<ConfirmResult> {
   const email = buildConfirmationEmail({
     reference: input.booking.reference,
     guestName: input.booking.guestName,
@@ -47,13 +67,30 @@ export async function confirmHold(db: Executor, input: ConfirmInput): Promise<Co
     tableKeys: input.tableKeys,
   })
   try {
-    const result = await db.execute(sql`
-      select outcome, email_queued, state_version from maitre_confirm_hold(
-        ${input.holdId}::uuid, ${input.booking.id}::uuid, ${input.tableCount}::int, ${input.now.toISOString()}::timestamptz,
-        ${JSON.stringify(input.lastResult)}::jsonb, ${input.actor},
-        ${email.kind}, ${email.recipient}, ${email.subject}, ${email.body}
-      )`)
-    const [row] = (result as unknown as { rows: Array<{ outcome: string; email_queued: boolean; state_version: number | null }> }).rows
+    const [row] = await runPrepared<{ outcome: string; email_queued: boolean; state_version: number | null }>(
+      db,
+      confirmHoldStatement,
+      [
+        input.holdId,
+        input.booking.id,
+        input.tableCount,
+        input.now.toISOString(),
+        JSON.stringify(input.lastResult),
+        input.actor,
+        email.kind,
+        email.recipient,
+        email.subject,
+        email.body,
+        input.attempt.id,
+        input.attempt.number,
+        input.attempt.pipeline,
+        JSON.stringify(input.attempt.strategy),
+        input.attempt.trigger,
+        input.attempt.startedAt.toISOString(),
+        input.attempt.elapsedMs,
+        JSON.stringify(input.attempt.plan),
+      ],
+    )
     if (!row || row.outcome === 'BOOKING_NOT_PENDING') return { ok: false, reason: 'BOOKING_NOT_PENDING' }
     return { ok: true, emailQueued: row.email_queued, stateVersion: Number(row.state_version) }
   } catch (error) {

@@ -1,5 +1,4 @@
-import { sql } from 'drizzle-orm'
-import type { BusyWindow, TableSpec } from '../../planner/index.ts'
+import type { TableSpec } from '../../planner/index.ts'
 import type { Executor } from '../db/client.ts'
 import { findRestaurantById, listAdjacency, listTables } from '../db/queries/restaurants.ts'
 
@@ -51,25 +50,3 @@ export function createFloorCache() {
 }
 
 export type FloorCache = ReturnType<typeof createFloorCache>
-
-/** Live allocations overlapping the window: assignments, and holds that have not expired. */
-export async function loadBusyWindows(
-  db: Executor,
-  restaurantId: string,
-  window: { start: Date; end: Date },
-  now: Date,
-): Promise<BusyWindow[]> {
-  const result = await db.execute<{ table_id: string; start_ms: number; end_ms: number }>(sql`
-    select table_id,
-           (extract(epoch from lower("window")) * 1000)::float8 as start_ms,
-           (extract(epoch from upper("window")) * 1000)::float8 as end_ms
-      from table_allocations
-     where restaurant_id = ${restaurantId}
-       and released_at is null
-       and "window" && tstzrange(${window.start.toISOString()}::timestamptz, ${window.end.toISOString()}::timestamptz, '[)')
-       and (kind = 'assignment' or hold_expires_at > ${now.toISOString()}::timestamptz)
-  `)
-  return (result as unknown as { rows: Array<{ table_id: string; start_ms: number; end_ms: number }> }).rows.map(
-    (row) => ({ tableId: row.table_id, start: Number(row.start_ms), end: Number(row.end_ms) }),
-  )
-}

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto'
 import { and, eq, isNull, sql } from 'drizzle-orm'
-import type { Executor } from '../db/client.ts'
+import type { Database, Executor } from '../db/client.ts'
+import { runPrepared, type PreparedStatement } from '../db/prepared.ts'
 import { tableAllocations } from '../db/schema/allocations.ts'
 import { bumpAvailabilityVersion } from '../db/queries/restaurants.ts'
 
@@ -15,22 +16,30 @@ export interface HoldRequest {
 
 export type HoldResult = { ok: true; holdId: string; expiresAt: Date } | { ok: false; reason: 'HOLD_CONFLICT' }
 
+const placeHoldStatement: PreparedStatement = {
+  name: 'maitre_place_hold_v1',
+  text: `select maitre_place_hold($1::uuid, $2::uuid, $3::uuid, $4::uuid[], $5::timestamptz, $6::timestamptz,
+                                $7::timestamptz, $8::timestamptz) as version`,
+}
+
 /**
  * Holds every table of a plan, or none: one transaction (the maitre_place_hold function) that
  * sweeps expired holds on those tables, inserts the hold rows and bumps the availability version.
  * A NULL version means 23P01: another booking got one of the tables first.
  */
-export async function placeHold(db: Executor, request: HoldRequest): Promise<HoldResult> {
+export async function placeHold(db: Database, request: HoldRequest): Promise<HoldResult> {
   const holdId = crypto.randomUUID()
   const expiresAt = new Date(request.now.getTime() + request.ttlMs)
-  const result = await db.execute(sql`
-    select maitre_place_hold(
-      ${request.restaurantId}::uuid, ${request.bookingId}::uuid, ${holdId}::uuid,
-      ${`{${request.tableIds.join(',')}}`}::uuid[],
-      ${request.window.start.toISOString()}::timestamptz, ${request.window.end.toISOString()}::timestamptz,
-      ${expiresAt.toISOString()}::timestamptz, ${request.now.toISOString()}::timestamptz
-    ) as version`)
-  const [row] = (result as unknown as { rows: Array<{ version: unknown }> }).rows
+  const [row] = await runPrepared<{ version: unknown }>(db, placeHoldStatement, [
+    request.restaurantId,
+    request.bookingId,
+    holdId,
+    `{${request.tableIds.join(',')}}`,
+    request.window.start.toISOString(),
+    request.window.end.toISOString(),
+    expiresAt.toISOString(),
+    request.now.toISOString(),
+  ])
   if (row?.version === null || row?.version === undefined) return { ok: false, reason: 'HOLD_CONFLICT' }
   return { ok: true, holdId, expiresAt }
 }
@@ -56,4 +65,3 @@ export async function releaseBookingAllocations(db: Executor, bookingId: string,
     .returning({ id: tableAllocations.id })
   return released.length
 }
-

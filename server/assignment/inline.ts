@@ -4,6 +4,7 @@ import { bookings, type AutoAssignResult, type Booking } from '../db/schema/book
 import type { AssignmentDeps } from './assignment-deps.ts'
 import { runAssignmentAttempt, type AttemptResult } from './attempt.ts'
 import { DEFAULT_KNOBS } from './quote.ts'
+import type { Availability } from '../db/queries/availability.ts'
 import { reasonCategory } from './reason-codes.ts'
 
 export interface InlineOutcome {
@@ -24,7 +25,11 @@ export interface InlineOutcome {
 export async function inlineAutoAssign(
   deps: AssignmentDeps,
   booking: Booking,
-  options: { queueOnFailure?: boolean } = {},
+  options: {
+    queueOnFailure?: boolean
+    /** read with the booking's insert, just now: the quote need not read it again */
+    availability?: Availability
+  } = {},
 ): Promise<InlineOutcome> {
   const context = { restaurantId: booking.restaurantId, bookingId: booking.id }
   const timeoutMs = deps.flags.number('inline_auto_assign.timeout_ms', context)
@@ -51,6 +56,7 @@ export async function inlineAutoAssign(
     attemptNumber: 1,
     knobs: DEFAULT_KNOBS,
     signal: controller.signal,
+    availability: options.availability,
   })
   const raced = await Promise.race([attemptPromise, deadline])
   clearTimeout(timer)

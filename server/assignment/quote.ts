@@ -1,8 +1,7 @@
-import { eq } from 'drizzle-orm'
 import { quoteTables, type Quote } from '../../planner/index.ts'
-import { restaurants } from '../db/schema/restaurants.ts'
 import type { AssignmentDeps } from './assignment-deps.ts'
-import { loadBusyWindows, type FloorSnapshot } from './floor-snapshot.ts'
+import type { FloorSnapshot } from './floor-snapshot.ts'
+import { loadAvailability, type Availability } from '../db/queries/availability.ts'
 import { reasonCategory } from './reason-codes.ts'
 
 export interface StrategyKnobs {
@@ -24,6 +23,8 @@ export interface QuoteRequest {
   avoidTableIds?: string[]
   strategy?: string
   limit?: number
+  /** read a moment ago by the caller; absent, it is read here */
+  availability?: Availability
 }
 
 export interface EngineQuote {
@@ -39,10 +40,10 @@ export interface EngineQuote {
  */
 export async function quoteForBooking(deps: AssignmentDeps, request: QuoteRequest): Promise<EngineQuote> {
   const flagContext = { restaurantId: request.restaurantId, bookingId: request.bookingId }
-  const [versions] = await deps.db
-    .select({ floorVersion: restaurants.floorVersion, availabilityVersion: restaurants.availabilityVersion })
-    .from(restaurants)
-    .where(eq(restaurants.id, request.restaurantId))
+  // read with the busy windows even when the plan cache will answer: a second round trip on a miss
+  // costs more than the wasted read on a hit
+  const versions =
+    request.availability ?? (await loadAvailability(deps.db, request.restaurantId, request.window, deps.now()))
   if (!versions) throw new Error(`restaurant ${request.restaurantId} vanished`)
   const floor = await deps.floors.get(deps.db, request.restaurantId, versions.floorVersion)
   const strategy = request.strategy ?? 'optimal_fit'
@@ -66,7 +67,7 @@ export async function quoteForBooking(deps: AssignmentDeps, request: QuoteReques
   const cacheHit = quote !== undefined
   if (cacheEnabled) deps.metrics.planCacheLookups.inc({ result: cacheHit ? 'hit' : 'miss' })
   if (!quote) {
-    const busy = await loadBusyWindows(deps.db, request.restaurantId, request.window, deps.now())
+    const busy = versions.busy
     const plannerStarted = performance.now()
     quote = quoteTables({
       tables: floor.tables,
@@ -88,7 +89,10 @@ export async function quoteForBooking(deps: AssignmentDeps, request: QuoteReques
   const plannerDurationMs = cacheHit ? performance.now() - started : (quote.stats.durationMs ?? 0)
 
   const reason = quote.ok ? null : quote.reason
-  deps.metrics.plannerDuration.observe({ trigger: request.trigger, cache_hit: String(cacheHit) }, plannerDurationMs / 1000)
+  deps.metrics.plannerDuration.observe(
+    { trigger: request.trigger, cache_hit: String(cacheHit) },
+    plannerDurationMs / 1000,
+  )
   deps.events.record({
     type: 'auto_assign.quote',
     source: 'planner',

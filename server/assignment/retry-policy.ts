@@ -75,7 +75,8 @@ export function retryPolicyV2(timings: RetryTimings): RetryPolicy {
     afterFailure(attemptNumber, category, random) {
       if (category === 'hard') return { retry: false, why: 'hard' }
       if (category === 'capacity') {
-        if (attemptNumber >= Math.min(timings.capacityAttempts, timings.maxAttempts)) return { retry: false, why: 'exhausted' }
+        if (attemptNumber >= Math.min(timings.capacityAttempts, timings.maxAttempts))
+          return { retry: false, why: 'exhausted' }
         return { retry: true, delayMs: withJitter(timings.capacitySpacingMs, random) }
       }
       if (attemptNumber >= timings.maxAttempts) return { retry: false, why: 'exhausted' }

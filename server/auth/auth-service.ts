@@ -1,14 +1,7 @@
 import crypto from 'node:crypto'
 import { and, eq, gt, lt } from 'drizzle-orm'
 import type { Database, Executor } from '../db/client.ts'
-import {
-  permissions,
-  rolePermissions,
-  roles,
-  sessions,
-  userRoles,
-  users,
-} from '../db/schema/auth.ts'
+import { permissions, rolePermissions, roles, sessions, userRoles, users } from '../db/schema/auth.ts'
 import { hashPassword, verifyPassword } from './passwords.ts'
 import { PERMISSIONS, ROLE_PERMISSIONS, type PermissionString } from './roles.ts'
 

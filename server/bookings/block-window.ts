@@ -31,7 +31,13 @@ export function localClock(instant: Date, timeZone: string): { weekday: number; 
   let format = clockFormatters.get(timeZone)
   if (!format) {
     // constructing a formatter is the expensive part; intake runs this on every booking
-    format = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    format = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
     clockFormatters.set(timeZone, format)
   }
   const parts = format.formatToParts(instant)

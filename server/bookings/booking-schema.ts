@@ -4,7 +4,9 @@ import { slugSchema } from '../restaurants/floor-schema.ts'
 /** POST /api/bookings body. "in the future" is checked against the request time by the service. */
 export const createBookingSchema = z.object({
   restaurant: slugSchema,
-  startAt: z.string().datetime({ offset: true, message: 'startAt must be ISO-8601 with an offset, e.g. 2031-06-01T19:00:00+02:00' }),
+  startAt: z
+    .string()
+    .datetime({ offset: true, message: 'startAt must be ISO-8601 with an offset, e.g. 2031-06-01T19:00:00+02:00' }),
   partySize: z.number().int('partySize must be a whole number').min(1).max(100),
   durationMinutes: z.number().int().min(15).max(480).optional(),
   zone: z.string().min(1).max(64).optional(),

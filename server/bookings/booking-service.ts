@@ -4,7 +4,12 @@ import { z } from 'zod'
 import type { Database } from '../db/client.ts'
 import { bookings, type Booking } from '../db/schema/bookings.ts'
 import type { Restaurant } from '../db/schema/restaurants.ts'
-import { findBookingById, findBookingByIdempotencyKey, listBookings } from '../db/queries/bookings.ts'
+import {
+  findBookingById,
+  findBookingByIdempotencyKey,
+  insertBookingWithAvailability,
+  listBookings,
+} from '../db/queries/bookings.ts'
 import { bumpAvailabilityVersion } from '../db/queries/restaurants.ts'
 import type { RestaurantDirectory } from '../restaurants/restaurant-directory.ts'
 import { AppError, notFound } from '../errors.ts'
@@ -117,7 +122,8 @@ export function createBookingService(
   return {
     async create(body: unknown): Promise<CreateBookingAnswer> {
       const parsed = createBookingSchema.safeParse(body)
-      if (!parsed.success) throw new AppError('VALIDATION_FAILED', 'The booking is not valid; see issues', 400, parsed.error.issues)
+      if (!parsed.success)
+        throw new AppError('VALIDATION_FAILED', 'The booking is not valid; see issues', 400, parsed.error.issues)
       const input = parsed.data
       const entry = await directory.bySlug(input.restaurant)
       if (!entry) throw new AppError('RESTAURANT_NOT_FOUND', `There is no restaurant "${input.restaurant}"`, 404)
@@ -147,10 +153,11 @@ export function createBookingService(
       }
 
       const window = blockWindow(restaurant, startAt, input.partySize, input.durationMinutes)
-      // one statement: creation is not a state transition, so no history row is written for it
-      const [inserted] = await db
-        .insert(bookings)
-        .values({
+      // one statement: creation is not a state transition, so no history row is written for it; the
+      // first quote's availability comes back with it
+      const created = await insertBookingWithAvailability(
+        db,
+        {
           reference: newReference(),
           restaurantId: restaurant.id,
           partySize: input.partySize,
@@ -161,9 +168,10 @@ export function createBookingService(
           guestPhone: input.guest.phone ?? null,
           zoneId,
           idempotencyKey: input.idempotencyKey ?? null,
-        })
-        .onConflictDoNothing({ target: [bookings.restaurantId, bookings.idempotencyKey] })
-        .returning()
+        },
+        now,
+      )
+      const inserted = created?.booking
       if (!inserted) {
         // a concurrent request with the same key won the insert
         const replayed = await replay(restaurant, input.idempotencyKey!, startAt, input.partySize)
@@ -178,11 +186,18 @@ export function createBookingService(
         context: { party_size: inserted.partySize, start_at: inserted.startAt.toISOString(), zone: input.zone ?? null },
       })
 
-      const inline = await inlineAutoAssign(deps, inserted, { queueOnFailure: true })
+      const inline = await inlineAutoAssign(deps, inserted, {
+        queueOnFailure: true,
+        availability: created.availability,
+      })
       const confirmed = inline.outcome === 'confirmed'
       if (!confirmed) {
         try {
-          await enqueueAutoAssign(deps.jobs, { bookingId: inserted.id, inline: inline.lastResult }, deps.jobExpireInSeconds)
+          await enqueueAutoAssign(
+            deps.jobs,
+            { bookingId: inserted.id, inline: inline.lastResult },
+            deps.jobExpireInSeconds,
+          )
         } catch (error) {
           // the booking stays pending and visible to ops through this event; a retry needs a person
           deps.events.record({
@@ -199,7 +214,7 @@ export function createBookingService(
       const booking: ApiBooking = {
         ...(await presentKnown(inserted, entry.zoneKeyById, restaurant.slug)),
         status: confirmed ? 'confirmed' : 'pending_allocation',
-        assignmentState: confirmed ? 'confirmed' : inline.queuedState ?? 'assignment_pending',
+        assignmentState: confirmed ? 'confirmed' : (inline.queuedState ?? 'assignment_pending'),
         tables: confirmed ? (inline.attempt?.tableKeys ?? []) : [],
         attempts: 1,
         emails: inline.lastResult.emailQueued ? [{ kind: 'confirmation', status: 'pending', sentAt: null }] : [],
@@ -225,7 +240,8 @@ export function createBookingService(
 
     async list(query: unknown): Promise<ApiBooking[]> {
       const parsed = listBookingsSchema.safeParse(query)
-      if (!parsed.success) throw new AppError('VALIDATION_FAILED', 'The query is not valid; see issues', 400, parsed.error.issues)
+      if (!parsed.success)
+        throw new AppError('VALIDATION_FAILED', 'The query is not valid; see issues', 400, parsed.error.issues)
       const entry = await directory.bySlug(parsed.data.restaurant)
       if (!entry) throw new AppError('RESTAURANT_NOT_FOUND', `There is no restaurant "${parsed.data.restaurant}"`, 404)
       const rows = await listBookings(db, {
@@ -258,11 +274,16 @@ export function createBookingService(
         if (released > 0) await bumpAvailabilityVersion(tx, current.restaurantId)
         return cancelled ?? current
       })
-      deps.events.record({ type: 'booking.cancelled', source: 'api', restaurantId: row.restaurantId, bookingId: id, context: { actor } })
+      deps.events.record({
+        type: 'booking.cancelled',
+        source: 'api',
+        restaurantId: row.restaurantId,
+        bookingId: id,
+        context: { actor },
+      })
       return presentOne(row)
     },
   }
 }
 
 export type BookingService = ReturnType<typeof createBookingService>
-

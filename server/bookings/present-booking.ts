@@ -28,7 +28,11 @@ export async function presentBookings(
   lookups: { slugByRestaurantId: (id: string) => string; zoneKeyById: (id: string) => string | null },
 ): Promise<ApiBooking[]> {
   const ids = rows.map((row) => row.id)
-  const [tables, attempts, emails] = await Promise.all([liveTableKeys(db, ids), attemptCounts(db, ids), emailsFor(db, ids)])
+  const [tables, attempts, emails] = await Promise.all([
+    liveTableKeys(db, ids),
+    attemptCounts(db, ids),
+    emailsFor(db, ids),
+  ])
   return rows.map((row) => ({
     id: row.id,
     reference: row.reference,

@@ -7,10 +7,7 @@ import type { PgliteDatabase } from 'drizzle-orm/pglite'
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres'
 import type { DatabaseHandle } from './client.ts'
 
-export const migrationsFolder = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../sql/migrations',
-)
+export const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../sql/migrations')
 
 const MIGRATION_LOCK_KEY = 7_311_001
 

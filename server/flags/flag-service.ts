@@ -32,7 +32,11 @@ export function createFlagService(db: Database, overrides: FlagOverrides, option
         const rows = await db.select().from(flagRules)
         const next: RulesSnapshot = { global: new Map(), byRestaurant: new Map() }
         for (const row of rows) {
-          const rule = { enabled: row.enabled, rolloutPercent: row.rolloutPercent, value: row.value as FlagValue | null }
+          const rule = {
+            enabled: row.enabled,
+            rolloutPercent: row.rolloutPercent,
+            value: row.value as FlagValue | null,
+          }
           if (row.restaurantId) next.byRestaurant.set(restaurantRuleKey(row.flagKey, row.restaurantId), rule)
           else next.global.set(row.flagKey, rule)
         }
@@ -114,7 +118,9 @@ export function createFlagService(db: Database, overrides: FlagOverrides, option
           .insert(flagRules)
           .values(values)
           .onConflictDoUpdate({ target: [flagRules.flagKey, flagRules.restaurantId], set: values })
-        await tx.insert(flagAudit).values({ flagKey: key, restaurantId, actor, action: 'set_rule', before, after: values })
+        await tx
+          .insert(flagAudit)
+          .values({ flagKey: key, restaurantId, actor, action: 'set_rule', before, after: values })
       })
       await refresh()
     },

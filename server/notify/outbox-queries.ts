@@ -1,4 +1,4 @@
-import { and, asc, eq, getTableColumns, lte, ne, sql } from 'drizzle-orm'
+import { and, asc, eq, getTableColumns, lte, sql } from 'drizzle-orm'
 import type { Executor } from '../db/client.ts'
 import { bookings } from '../db/schema/bookings.ts'
 import { emailOutbox, type OutboxEmail } from '../db/schema/outbox.ts'
@@ -126,12 +126,28 @@ export interface MarkSentInput {
  * after this worker's lease ran out): the caller should report a duplicate send.
  */
 export async function markSent(db: Executor, input: MarkSentInput): Promise<boolean> {
-  const rows = await db
-    .update(emailOutbox)
-    .set({ status: 'sent', sentAt: input.sentAt, transportId: input.transportId, lastError: null })
-    .where(and(eq(emailOutbox.id, input.id), ne(emailOutbox.status, 'sent')))
-    .returning({ id: emailOutbox.id })
-  return rows.length > 0
+  const marked = await markSentMany(db, [{ id: input.id, transportId: input.transportId }], input.sentAt)
+  return marked.has(input.id)
+}
+
+/**
+ * Records many deliveries in one statement (a worker marks a whole batch at once). Returns the ids
+ * this call marked; an id missing from it was already sent by someone else.
+ */
+export async function markSentMany(
+  db: Executor,
+  deliveries: Array<{ id: string; transportId: string }>,
+  sentAt: Date,
+): Promise<Set<string>> {
+  if (deliveries.length === 0) return new Set()
+  const result = await db.execute(sql`
+    update email_outbox as outbox
+       set status = 'sent', sent_at = ${sentAt.toISOString()}::timestamptz, transport_id = delivered.transport_id, last_error = null
+      from jsonb_to_recordset(${JSON.stringify(deliveries.map((d) => ({ id: d.id, transport_id: d.transportId })))}::jsonb)
+        as delivered(id uuid, transport_id text)
+     where outbox.id = delivered.id and outbox.status <> 'sent'
+ returning outbox.id`)
+  return new Set((result as unknown as { rows: Array<{ id: string }> }).rows.map((row) => row.id))
 }
 
 export interface FailedAttemptInput {

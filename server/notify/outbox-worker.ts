@@ -3,7 +3,7 @@ import type { EngineEvent } from '../observability/event-recorder.ts'
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts'
 import { toMailSendError } from './mail-errors.ts'
 import type { MailMessage, MailTransport } from './mail-transport.ts'
-import { claimDueEmails, markFailedAttempt, markSent, type ClaimedEmail } from './outbox-queries.ts'
+import { claimDueEmails, markFailedAttempt, markSentMany, type ClaimedEmail } from './outbox-queries.ts'
 
 export interface OutboxWorkerOptions {
   db: Executor
@@ -19,6 +19,11 @@ export interface OutboxWorkerOptions {
   leaseMs?: number
   /** parallel sends within a batch; default 4 */
   concurrency?: number
+  /**
+   * wake() polls after this pause, so a burst of confirmations goes out as one batch rather than
+   * one claim per email; default 50 ms
+   */
+  wakeDelayMs?: number
   backoff?: BackoffOptions
   /** start polling at once (default true); false = only drainOnce() sends */
   autoStart?: boolean
@@ -46,6 +51,12 @@ const SOURCE = 'outbox'
 const MAX_BATCHES_PER_DRAIN = 50
 const MARK_SENT_RETRY_DELAYS_MS = [50, 250, 1_000]
 
+/** a message the transport accepted, to be marked sent with the rest of its batch */
+interface Delivered {
+  email: ClaimedEmail
+  transportId: string
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
 
 function toMessage(email: ClaimedEmail): MailMessage {
@@ -71,6 +82,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const maxAttempts = options.maxAttempts ?? 8
   const leaseMs = options.leaseMs ?? 5 * 60_000
   const concurrency = Math.max(1, options.concurrency ?? 4)
+  const wakeDelayMs = Math.max(0, options.wakeDelayMs ?? 50)
   const backoff = { ...DEFAULT_BACKOFF, ...options.backoff }
   const now = options.now ?? (() => new Date())
   const random = options.random ?? Math.random
@@ -83,6 +95,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   let timer: NodeJS.Timeout | undefined
   let ticking = false
   let wakeRequested = false
+  let wakeScheduled = false
   // drains run one at a time per worker; stop() awaits the tail
   let tail: Promise<unknown> = Promise.resolve()
 
@@ -112,10 +125,14 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     }
   }
 
-  async function markSentWithRetry(email: ClaimedEmail, transportId: string): Promise<boolean> {
+  async function markSentWithRetry(deliveries: Delivered[]): Promise<Set<string>> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await markSent(db, { id: email.id, transportId, sentAt: now() })
+        return await markSentMany(
+          db,
+          deliveries.map(({ email, transportId }) => ({ id: email.id, transportId })),
+          now(),
+        )
       } catch (error) {
         const delay = MARK_SENT_RETRY_DELAYS_MS[attempt]
         if (delay === undefined) throw error
@@ -124,7 +141,32 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     }
   }
 
-  async function deliver(email: ClaimedEmail): Promise<keyof DrainResult | null> {
+  /** Marks a batch's deliveries sent in one statement and reports each. */
+  async function recordDeliveries(deliveries: Delivered[], result: DrainResult): Promise<void> {
+    if (deliveries.length === 0) return
+    let marked: Set<string>
+    try {
+      marked = await markSentWithRetry(deliveries)
+    } catch (error) {
+      // the leases make the rows due again later: they are sent again rather than lost
+      for (const { email } of deliveries) {
+        log(`email ${email.id} (${email.kind}, booking ${email.bookingId}): ${(error as Error).message}`)
+        record('email.worker_error', email, { error: (error as Error).message }, 'error')
+      }
+      return
+    }
+    for (const { email, transportId } of deliveries) {
+      if (marked.has(email.id)) {
+        record('email.sent', email, { transportId })
+        result.sent++
+      } else {
+        // someone else marked it sent first: the guest got this email twice
+        record('email.duplicate_send', email, { transportId }, 'error')
+      }
+    }
+  }
+
+  async function deliver(email: ClaimedEmail): Promise<Delivered | 'failed' | 'retried' | null> {
     // the lease ran out while earlier messages of the batch were sent: another worker may own it now
     if (now().getTime() >= email.nextAttemptAt.getTime()) return null
     let transportId: string
@@ -162,16 +204,10 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       }
       return null
     }
-    if (await markSentWithRetry(email, transportId)) {
-      record('email.sent', email, { transportId })
-      return 'sent'
-    }
-    // someone else marked it sent first: the guest got this email twice
-    record('email.duplicate_send', email, { transportId }, 'error')
-    return null
+    return { email, transportId }
   }
 
-  async function deliverSafely(email: ClaimedEmail): Promise<keyof DrainResult | null> {
+  async function deliverSafely(email: ClaimedEmail): Promise<Delivered | 'failed' | 'retried' | null> {
     try {
       return await deliver(email)
     } catch (error) {
@@ -189,13 +225,16 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       const claimed = await claimDueEmails(db, { limit: batchSize, now: now(), leaseMs })
       if (claimed.length === 0) break
       let next = 0
+      const delivered: Delivered[] = []
       const lane = async () => {
         while (next < claimed.length) {
           const outcome = await deliverSafely(claimed[next++]!)
-          if (outcome) result[outcome]++
+          if (outcome === 'failed' || outcome === 'retried') result[outcome]++
+          else if (outcome) delivered.push(outcome)
         }
       }
       await Promise.all(Array.from({ length: Math.min(concurrency, claimed.length) }, lane))
+      await recordDeliveries(delivered, result)
       if (claimed.length < batchSize || stopped) break
       if (batch === MAX_BATCHES_PER_DRAIN - 1) backlog = true
     }
@@ -217,6 +256,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   async function tick() {
     timer = undefined
+    wakeScheduled = false
     ticking = true
     wakeRequested = false
     try {
@@ -236,7 +276,11 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     } finally {
       ticking = false
     }
-    schedule(wakeRequested || backlog ? 0 : pollIntervalMs)
+    if (backlog) schedule(0)
+    else if (wakeRequested) {
+      wakeScheduled = true
+      schedule(wakeDelayMs)
+    } else schedule(pollIntervalMs)
   }
 
   if (polling) schedule(0)
@@ -246,7 +290,11 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     wake() {
       if (stopped || !polling) return
       if (ticking) wakeRequested = true
-      else schedule(0)
+      // a poll already due sooner stays as it is
+      else if (!wakeScheduled) {
+        wakeScheduled = true
+        schedule(wakeDelayMs)
+      }
     },
     async stop() {
       stopped = true

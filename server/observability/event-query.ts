@@ -15,11 +15,13 @@ export const eventQuerySchema = z.object({
 /** GET /api/events: newest first, with the restaurant as its slug. */
 export async function queryEvents(db: Database, query: unknown) {
   const parsed = eventQuerySchema.safeParse(query)
-  if (!parsed.success) throw new AppError('VALIDATION_FAILED', 'The query is not valid; see issues', 400, parsed.error.issues)
+  if (!parsed.success)
+    throw new AppError('VALIDATION_FAILED', 'The query is not valid; see issues', 400, parsed.error.issues)
   let restaurantId: string | undefined
   if (parsed.data.restaurant) {
     const restaurant = await findRestaurantBySlug(db, parsed.data.restaurant)
-    if (!restaurant) throw new AppError('RESTAURANT_NOT_FOUND', `There is no restaurant "${parsed.data.restaurant}"`, 404)
+    if (!restaurant)
+      throw new AppError('RESTAURANT_NOT_FOUND', `There is no restaurant "${parsed.data.restaurant}"`, 404)
     restaurantId = restaurant.id
   }
   const rows = await listEvents(db, {

@@ -1,5 +1,6 @@
+import { sql } from 'drizzle-orm'
 import type { Database } from '../db/client.ts'
-import { observabilityEvents, type EventSeverity } from '../db/schema/observability.ts'
+import type { EventSeverity } from '../db/schema/observability.ts'
 
 export interface EngineEvent {
   type: string
@@ -29,6 +30,34 @@ export interface EventRecorderOptions {
   maxBuffered?: number
 }
 
+/** One buffered event, in the shape of the JSON the batch insert reads (snake_case columns). */
+interface BufferedEvent {
+  occurred_at: string
+  source: string
+  event_type: string
+  severity: EventSeverity
+  restaurant_id: string | null
+  booking_id: string | null
+  context: Record<string, unknown>
+}
+
+/**
+ * The whole batch travels as one JSON parameter: building a many-row insert through the query
+ * builder cost more CPU than the bookings it described (see docs/decisions/010).
+ */
+async function insertBatch(db: Database, batch: BufferedEvent[]): Promise<void> {
+  // telemetry need not wait for its WAL flush: a server crash may lose the last fraction of a
+  // second of events, as a process crash loses what is still buffered
+  await db.transaction(async (tx) => {
+    await tx.execute(sql`set local synchronous_commit = off`)
+    await tx.execute(sql`
+    insert into observability_events (occurred_at, source, event_type, severity, restaurant_id, booking_id, context)
+    select occurred_at, source, event_type, severity::event_severity, restaurant_id, booking_id, context
+      from jsonb_to_recordset(${JSON.stringify(batch)}::jsonb)
+        as e(occurred_at timestamptz, source text, event_type text, severity text, restaurant_id uuid, booking_id uuid, context jsonb)`)
+  })
+}
+
 /**
  * Buffers events and writes them in batches off the request path: a slow or failing
  * event table must never slow or fail a booking.
@@ -37,7 +66,7 @@ export function createEventRecorder(db: Database, options: EventRecorderOptions 
   const flushIntervalMs = options.flushIntervalMs ?? 250
   const batchSize = options.batchSize ?? 500
   const maxBuffered = options.maxBuffered ?? 50_000
-  let buffer: Array<typeof observabilityEvents.$inferInsert> = []
+  let buffer: BufferedEvent[] = []
   let written = 0
   let dropped = 0
   let failedWrites = 0
@@ -55,12 +84,12 @@ export function createEventRecorder(db: Database, options: EventRecorderOptions 
       return
     }
     buffer.push({
-      occurredAt: event.occurredAt ?? new Date(),
+      occurred_at: (event.occurredAt ?? new Date()).toISOString(),
       source: event.source,
-      eventType: event.type,
+      event_type: event.type,
       severity: event.severity ?? 'info',
-      restaurantId: event.restaurantId ?? null,
-      bookingId: event.bookingId ?? null,
+      restaurant_id: event.restaurantId ?? null,
+      booking_id: event.bookingId ?? null,
       context: event.context ?? {},
     })
     if (buffer.length >= batchSize) void flush()
@@ -72,12 +101,15 @@ export function createEventRecorder(db: Database, options: EventRecorderOptions 
         const batch = buffer.slice(0, batchSize)
         buffer = buffer.slice(batch.length)
         try {
-          await db.insert(observabilityEvents).values(batch)
+          await insertBatch(db, batch)
           written += batch.length
         } catch (error) {
           failedWrites++
           dropped += batch.length
-          console.error('[events] batch write failed:', (error as Error).message)
+          console.error(
+            '[events] batch write failed:',
+            ((error as Error).cause as Error | undefined)?.message ?? (error as Error).message,
+          )
         }
       }
     })

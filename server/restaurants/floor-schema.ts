@@ -60,7 +60,10 @@ export const floorSchema = z
       )
       .min(1)
       .max(2000),
-    adjacency: z.array(z.tuple([key, key])).max(20_000).default([]),
+    adjacency: z
+      .array(z.tuple([key, key]))
+      .max(20_000)
+      .default([]),
   })
   .superRefine((floor, ctx) => {
     const zoneKeys = new Set<string>()

@@ -23,7 +23,10 @@ export function createRestaurantDirectory(db: Database, options: { ttlMs?: numbe
   async function load(slug: string): Promise<DirectoryEntry | undefined> {
     const [restaurant] = await db.select().from(restaurants).where(eq(restaurants.slug, slug)).limit(1)
     if (!restaurant) return undefined
-    const zoneRows = await db.select({ id: zones.id, key: zones.key }).from(zones).where(eq(zones.restaurantId, restaurant.id))
+    const zoneRows = await db
+      .select({ id: zones.id, key: zones.key })
+      .from(zones)
+      .where(eq(zones.restaurantId, restaurant.id))
     const entry: DirectoryEntry = {
       restaurant,
       zoneIdByKey: new Map(zoneRows.map((zone) => [zone.key, zone.id])),

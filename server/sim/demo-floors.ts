@@ -36,7 +36,13 @@ function grid(floor: FloorBuilder, zone: string, prefix: string, rows: number, c
 /** Round or fixed tables that never move: not mergeable. */
 function fixed(floor: FloorBuilder, zone: string, prefix: string, capacities: number[], minParty = 1) {
   capacities.forEach((capacity, index) => {
-    floor.tables.push({ key: `${prefix}${index + 1}`, zone, capacity, minParty: Math.min(minParty, capacity), mergeable: false })
+    floor.tables.push({
+      key: `${prefix}${index + 1}`,
+      zone,
+      capacity,
+      minParty: Math.min(minParty, capacity),
+      mergeable: false,
+    })
   })
 }
 
@@ -120,7 +126,12 @@ export function foodHallFloor(): FloorInput {
   run(floor, 'west', 'WB', [4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4])
   grid(floor, 'courtyard', 'C', 3, 5)
   run(floor, 'loft', 'L', [2, 2, 4, 4, 2, 2, 4, 4, 2, 2, 4, 4, 2, 2, 4])
-  fixed(floor, 'counter', 'K', Array.from({ length: 17 }, () => 2))
+  fixed(
+    floor,
+    'counter',
+    'K',
+    Array.from({ length: 17 }, () => 2),
+  )
   grid(floor, 'garden', 'G', 3, 5)
   fixed(floor, 'garden', 'GR', [8, 8], 4)
   run(floor, 'garden', 'GP', [2, 2, 2, 2, 2, 2, 2, 2, 2, 2])

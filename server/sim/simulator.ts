@@ -36,7 +36,9 @@ export async function startSimulator(engine: Engine, options: SimulatorOptions =
 
   async function book() {
     try {
-      const answer = await engine.bookings.create(simulatedBooking(restaurants, random, new Date(), { horizonDays: 14 }))
+      const answer = await engine.bookings.create(
+        simulatedBooking(restaurants, random, new Date(), { horizonDays: 14 }),
+      )
       made.push(answer.booking.id)
     } catch (error) {
       log(`simulator: booking failed: ${(error as Error).message}`)

@@ -10,10 +10,31 @@ export interface SimRestaurant {
 
 // Party sizes as restaurants see them: mostly twos and fours, a tail of groups.
 const PARTY_WEIGHTS: Array<[number, number]> = [
-  [1, 4], [2, 42], [3, 10], [4, 22], [5, 6], [6, 7], [7, 2], [8, 3], [10, 2], [12, 1], [16, 1],
+  [1, 4],
+  [2, 42],
+  [3, 10],
+  [4, 22],
+  [5, 6],
+  [6, 7],
+  [7, 2],
+  [8, 3],
+  [10, 2],
+  [12, 1],
+  [16, 1],
 ]
 const FIRST_NAMES = ['Ada', 'Grace', 'Alan', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken', 'Margaret', 'Tim']
-const LAST_NAMES = ['Lovelace', 'Hopper', 'Turing', 'Dijkstra', 'Liskov', 'Knuth', 'Allen', 'Thompson', 'Hamilton', 'Berners-Lee']
+const LAST_NAMES = [
+  'Lovelace',
+  'Hopper',
+  'Turing',
+  'Dijkstra',
+  'Liskov',
+  'Knuth',
+  'Allen',
+  'Thompson',
+  'Hamilton',
+  'Berners-Lee',
+]
 
 function pick<T>(items: readonly T[], random: () => number): T {
   return items[Math.floor(random() * items.length)]!
@@ -30,7 +51,8 @@ function partySize(random: () => number): number {
 }
 
 const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5))
-const toHhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`
+const toHhmm = (minutes: number) =>
+  `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`
 
 /**
  * One realistic booking request: a restaurant, a day within `horizonDays`, a quarter-hour inside a

@@ -17,13 +17,7 @@ import { createdAt, id, updatedAt } from './columns.ts'
 import { restaurants } from './restaurants.ts'
 
 export const flagValueType = pgEnum('flag_value_type', ['boolean', 'number', 'string'])
-export const flagRampState = pgEnum('flag_ramp_state', [
-  'scheduled',
-  'running',
-  'paused',
-  'completed',
-  'rolled_back',
-])
+export const flagRampState = pgEnum('flag_ramp_state', ['scheduled', 'running', 'paused', 'completed', 'rolled_back'])
 
 export const featureFlags = pgTable('feature_flags', {
   key: text('key').primaryKey(),
