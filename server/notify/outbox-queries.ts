@@ -104,13 +104,9 @@ export async function claimDueEmails(db: Executor, options: ClaimOptions): Promi
     // = any(array(…)) runs the locking subquery exactly once (an InitPlan). With `in (…)` the planner
     // may rescan it inside a join, and a rescan skips the rows this statement already updated and
     // locks the next ones: more than `limit` rows would be claimed.
-    .where(
-      and(
-        sql`${emailOutbox.id} = any(array(${due}))`,
-        eq(emailOutbox.bookingId, bookings.id),
-        eq(emailOutbox.status, 'pending'),
-      ),
-    )
+    // no status condition here: the subquery holds the rows locked as pending, and a second
+    // condition on status invites the planner to scan every pending row's index entry
+    .where(and(sql`${emailOutbox.id} = any(array(${due}))`, eq(emailOutbox.bookingId, bookings.id)))
     .returning({ ...getTableColumns(emailOutbox), restaurantId: bookings.restaurantId })
   return rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
 }

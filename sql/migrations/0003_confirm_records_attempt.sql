@@ -5,8 +5,8 @@
 DROP FUNCTION IF EXISTS maitre_confirm_hold(uuid, uuid, integer, timestamptz, jsonb, text, text, text, text, text);
 --> statement-breakpoint
 
--- Holds every table of a plan or none. Expired holds on those tables are swept first (same
--- transaction). Returns the new availability version, or NULL when a table is taken (23P01).
+-- Holds every table of a plan or none. Expired holds on those tables that overlap the window are
+-- swept first (same transaction). Returns the new availability version, or NULL when a table is taken (23P01).
 -- The commit does not wait for its WAL flush (synchronous_commit off for this transaction only):
 -- the confirm that follows commits synchronously and so flushes the hold with it, and a hold lost
 -- to a server crash before any confirm is no worse than a hold that expired. Call it on its own,
@@ -25,8 +25,11 @@ DECLARE
   v_version bigint;
 BEGIN
   PERFORM set_config('synchronous_commit', 'off', true);
+  -- only the expired holds that would collide: the window condition keeps this an index probe,
+  -- not a walk over every live allocation these tables ever had
   UPDATE table_allocations SET released_at = p_now
-   WHERE table_id = ANY (p_table_ids) AND kind = 'hold' AND released_at IS NULL AND hold_expires_at <= p_now;
+   WHERE table_id = ANY (p_table_ids) AND "window" && tstzrange(p_start, p_end, '[)')
+     AND kind = 'hold' AND released_at IS NULL AND hold_expires_at <= p_now;
   BEGIN
     INSERT INTO table_allocations (restaurant_id, table_id, booking_id, hold_id, kind, "window", hold_expires_at)
     SELECT p_restaurant_id, table_id, p_booking_id, p_hold_id, 'hold', tstzrange(p_start, p_end, '[)'), p_expires_at

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import { index, pgEnum, pgTable, timestamp, uuid } from 'drizzle-orm/pg-core'
 import { createdAt, id, tstzrange } from './columns.ts'
 import { bookings } from './bookings.ts'
@@ -32,6 +33,10 @@ export const tableAllocations = pgTable(
   (t) => [
     index('table_allocations_booking_idx').on(t.bookingId),
     index('table_allocations_restaurant_idx').on(t.restaurantId),
+    // the confirm and the release find a hold's rows by hold id; without it each scanned every live row
+    index('table_allocations_live_hold_idx')
+      .on(t.holdId)
+      .where(sql`${t.releasedAt} is null`),
   ],
 )
 

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import { index, integer, pgEnum, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
 import { createdAt, id } from './columns.ts'
 import { bookings } from './bookings.ts'
@@ -27,7 +28,11 @@ export const emailOutbox = pgTable(
   (t) => [
     // a confirmation is sent at most once
     unique('email_outbox_booking_kind').on(t.bookingId, t.kind),
-    index('email_outbox_due_idx').on(t.status, t.nextAttemptAt),
+    // partial, so the worker's claim walks only pending rows in due order; an ordered index scan
+    // also marks the entries of rows sent since as dead, which a bitmap scan never does
+    index('email_outbox_pending_due_idx')
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} = 'pending'`),
   ],
 )
 
