@@ -155,7 +155,13 @@ async function paced(ctx: Awaited<ReturnType<typeof setUp>>, random: () => numbe
 }
 
 /** Closed loop with fixed concurrency, from a separate thread: as fast as the pipeline goes. */
-async function saturate(ctx: Awaited<ReturnType<typeof setUp>>, seed: number, concurrency: number, seconds: number) {
+async function saturate(
+  ctx: Awaited<ReturnType<typeof setUp>>,
+  seed: number,
+  concurrency: number,
+  seconds: number,
+  onStart: () => void = () => {},
+) {
   // the worker registers tsx itself: workers do not inherit the TypeScript loader
   const entry = new URL('./pipeline/load-client.ts', import.meta.url).href
   const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}) })`
@@ -164,9 +170,10 @@ async function saturate(ctx: Awaited<ReturnType<typeof setUp>>, seed: number, co
     workerData: { base: ctx.base, token: 'bench-token-123', restaurants: ctx.restaurants, concurrency, seconds, seed },
   })
   const samples = await new Promise<Sample[]>((resolve, reject) => {
-    worker.once('message', (data: Array<{ inlineMs: number; status: number }>) =>
-      resolve(data.map((s) => ({ ...s, httpMs: NaN, outcome: '' }))),
-    )
+    worker.on('message', (message: { started: true } | { samples: Array<{ inlineMs: number; status: number }> }) => {
+      if ('started' in message) onStart()
+      else resolve(message.samples.map((s) => ({ ...s, httpMs: NaN, outcome: '' })))
+    })
     worker.once('error', reject)
   })
   await worker.terminate()
@@ -211,12 +218,15 @@ async function runDriver(driver: 'pglite' | 'postgres') {
     let telemetry: unknown = null
     if (!throughputOnly) ({ pacedResult, telemetry } = await latencyRuns(ctx, random))
 
-    const cpuBefore = {
-      node: process.cpuUsage(),
-      postgres: postgresCpuSeconds(),
-      loop: nodePerformance.eventLoopUtilization(),
-    }
-    const throughput = await saturate(ctx, 2, THROUGHPUT_CONCURRENCY, THROUGHPUT_SECONDS)
+    // measured from the moment the load client starts its clock (its requests are prepared before)
+    let cpuBefore = { node: process.cpuUsage(), postgres: 0, loop: nodePerformance.eventLoopUtilization() }
+    const throughput = await saturate(ctx, 2, THROUGHPUT_CONCURRENCY, THROUGHPUT_SECONDS, () => {
+      cpuBefore = {
+        node: process.cpuUsage(),
+        postgres: postgresCpuSeconds(),
+        loop: nodePerformance.eventLoopUtilization(),
+      }
+    })
     const nodeCpu = process.cpuUsage(cpuBefore.node)
     const serverLoop = nodePerformance.eventLoopUtilization(cpuBefore.loop)
     const throughputResult = {

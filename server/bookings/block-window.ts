@@ -1,4 +1,5 @@
 import type { ServicePeriod } from '../db/schema/restaurants.ts'
+import { boundedMemo } from '../memo.ts'
 
 /**
  * The table is blocked for the turn time of the party's size band plus the buffer to reset the
@@ -28,6 +29,15 @@ export function blockWindow(
 const clockFormatters = new Map<string, Intl.DateTimeFormat>()
 
 export function localClock(instant: Date, timeZone: string): { weekday: number; minutes: number; label: string } {
+  return memoizedClock(`${timeZone}|${instant.getTime()}`)
+}
+
+const memoizedClock = boundedMemo(4096, (key) => {
+  const separator = key.lastIndexOf('|')
+  return computeLocalClock(new Date(Number(key.slice(separator + 1))), key.slice(0, separator))
+})
+
+function computeLocalClock(instant: Date, timeZone: string): { weekday: number; minutes: number; label: string } {
   let format = clockFormatters.get(timeZone)
   if (!format) {
     // constructing a formatter is the expensive part; intake runs this on every booking

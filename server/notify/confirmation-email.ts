@@ -1,5 +1,6 @@
 import type { Executor } from '../db/client.ts'
 import { AppError } from '../errors.ts'
+import { boundedMemo } from '../memo.ts'
 import { enqueueEmail } from './outbox-queries.ts'
 
 export const CONFIRMATION_KIND = 'confirmation'
@@ -54,6 +55,15 @@ function formatter(timezone: string, options: Intl.DateTimeFormatOptions): Intl.
 
 /** "Friday 14 June 2030", "19:30", "CEST": assembled from parts so ICU punctuation cannot vary. */
 function localParts(startAt: Date, timezone: string): { date: string; time: string; zone: string } {
+  return memoizedParts(`${timezone}|${startAt.getTime()}`)
+}
+
+const memoizedParts = boundedMemo(4096, (key) => {
+  const separator = key.lastIndexOf('|')
+  return computeLocalParts(new Date(Number(key.slice(separator + 1))), key.slice(0, separator))
+})
+
+function computeLocalParts(startAt: Date, timezone: string): { date: string; time: string; zone: string } {
   const parts = formatter(timezone, {
     weekday: 'long',
     day: 'numeric',
