@@ -20,6 +20,7 @@ import {
   listEmailsForBooking,
   markFailedAttempt,
   markSent,
+  markSentMany,
 } from '../../server/notify/outbox-queries.ts'
 import { startOutboxWorker } from '../../server/notify/outbox-worker.ts'
 import { createTestEngine, type TestEngine } from '../helpers/test-engine.ts'
@@ -184,6 +185,24 @@ describe('claiming and marking', () => {
     expect(await markSent(engine.db, { id: again[0]!.id, transportId: 'smtp-2', sentAt: now() })).toBe(false)
     const [row] = await listEmailsForBooking(engine.db, first.id)
     expect(row).toMatchObject({ status: 'sent', transportId: 'smtp-1', attempts: 2, lastError: null })
+  })
+
+  it('marks a batch sent in one statement and names only the rows it marked', async () => {
+    const [a, b, c] = [await insertBooking(), await insertBooking(), await insertBooking()]
+    for (const booking of [a, b, c]) await enqueueEmail(engine.db, email(booking.id))
+    const claimed = await claimDueEmails(engine.db, { limit: 10, now: now(), leaseMs: 30_000 })
+    const byBooking = new Map(claimed.map((row) => [row.bookingId, row.id]))
+    // c was already sent by another worker
+    expect(await markSent(engine.db, { id: byBooking.get(c.id)!, transportId: 'other', sentAt: now() })).toBe(true)
+    const marked = await markSentMany(
+      engine.db,
+      [a, b, c].map((booking) => ({ id: byBooking.get(booking.id)!, transportId: `batch-${booking.id}` })),
+      now(),
+    )
+    expect([...marked].sort()).toEqual([byBooking.get(a.id)!, byBooking.get(b.id)!].sort())
+    expect((await listEmailsForBooking(engine.db, b.id))[0]).toMatchObject({ status: 'sent', transportId: `batch-${b.id}` })
+    expect((await listEmailsForBooking(engine.db, c.id))[0]).toMatchObject({ status: 'sent', transportId: 'other' })
+    expect(await markSentMany(engine.db, [], now())).toEqual(new Set())
   })
 
   it('claims at most `limit` rows, oldest due first', async () => {
