@@ -76,7 +76,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
   const jobs = await startJobQueue(database, { maintenanceIntervalSeconds: options.maintenanceIntervalSeconds })
   // the queue must exist even in processes that only enqueue (intake without workers)
   await ensureQueue(jobs, AUTO_ASSIGN_QUEUE, { policy: 'stately' })
-  const events = createEventRecorder(db)
+  const events = createEventRecorder(db, { asyncCommit: database.driver === 'postgres' })
   const metrics = createMetrics()
   const flags = createFlagService(db, config.flagOverrides)
   await flags.start()

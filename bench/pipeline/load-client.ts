@@ -25,7 +25,7 @@ const payloads = Array.from({ length: job.seconds * 1000 }, () =>
 )
 let nextPayload = 0
 
-function post(payload: string): Promise<{ inlineMs: number; status: number }> {
+function post(payload: string): Promise<{ inlineMs: number; status: number; outcome: string }> {
   return new Promise((resolve, reject) => {
     const request = http.request(
       `${job.base}/api/bookings`,
@@ -43,7 +43,11 @@ function post(payload: string): Promise<{ inlineMs: number; status: number }> {
         response.on('data', (chunk) => (text += chunk))
         response.on('end', () => {
           const parsed = JSON.parse(text)
-          resolve({ inlineMs: parsed.autoAssign?.durationMs ?? NaN, status: response.statusCode ?? 0 })
+          resolve({
+            inlineMs: parsed.autoAssign?.durationMs ?? NaN,
+            status: response.statusCode ?? 0,
+            outcome: parsed.autoAssign?.outcome ?? `http_${response.statusCode}`,
+          })
         })
       },
     )
@@ -52,7 +56,7 @@ function post(payload: string): Promise<{ inlineMs: number; status: number }> {
   })
 }
 
-const samples: Array<{ inlineMs: number; status: number }> = []
+const samples: Array<{ inlineMs: number; status: number; outcome: string }> = []
 parentPort!.postMessage({ started: true })
 const deadline = performance.now() + job.seconds * 1000
 await Promise.all(

@@ -1,6 +1,5 @@
-import { and, eq, sql } from 'drizzle-orm'
-import { assignmentStateHistory } from '../db/schema/assignment.ts'
-import { bookings, type AutoAssignResult, type Booking } from '../db/schema/bookings.ts'
+import { runPrepared, type PreparedStatement } from '../db/prepared.ts'
+import type { AutoAssignResult, Booking } from '../db/schema/bookings.ts'
 import type { AssignmentDeps } from './assignment-deps.ts'
 import { runAssignmentAttempt, type AttemptResult } from './attempt.ts'
 import { DEFAULT_KNOBS } from './quote.ts'
@@ -15,6 +14,35 @@ export interface InlineOutcome {
   attempt: AttemptResult | null
   /** the assignment state the booking was left in when not confirmed */
   queuedState: 'assignment_pending' | null
+}
+
+// A late confirm may have won meanwhile: a booking no longer pending keeps its result.
+const recordResultStatement: PreparedStatement = {
+  name: 'maitre_inline_result_v1',
+  text: `update bookings set auto_assign_last_result = $2::jsonb, updated_at = now()
+          where id = $1::uuid and status = 'pending_allocation'
+      returning assignment_state::text as state`,
+}
+
+// The same, and a new booking moves created -> assignment_pending with its history row: one
+// statement, as this runs on the request path of every booking the inline attempt could not seat.
+const recordQueuedStatement: PreparedStatement = {
+  name: 'maitre_inline_queued_v1',
+  text: `with updated as (
+           update bookings b
+              set auto_assign_last_result = $2::jsonb,
+                  updated_at = now(),
+                  assignment_state = case when before.state = 'created' then 'assignment_pending'::assignment_state else b.assignment_state end,
+                  assignment_state_version = b.assignment_state_version + case when before.state = 'created' then 1 else 0 end
+             from (select id, assignment_state as state from bookings where id = $1::uuid for update) before
+            where b.id = before.id and b.status = 'pending_allocation'
+        returning b.id, b.assignment_state, b.assignment_state_version, before.state = 'created' as moved
+         ), history as (
+           insert into assignment_state_history (booking_id, from_state, to_state, version, reason, actor)
+           select id, 'created', 'assignment_pending', assignment_state_version, $3, 'auto_assign:inline'
+             from updated where moved
+         )
+         select assignment_state::text as state from updated`,
 }
 
 /**
@@ -98,32 +126,12 @@ export async function inlineAutoAssign(
   }
   let queuedState: InlineOutcome['queuedState'] = null
   if (outcome !== 'confirmed') {
-    // a late confirm may have won meanwhile: never overwrite a confirmed booking's result
-    const [queued] = await deps.db
-      .update(bookings)
-      .set({
-        autoAssignLastResult: lastResult,
-        updatedAt: new Date(),
-        ...(options.queueOnFailure
-          ? {
-              assignmentState: sql`case when ${bookings.assignmentState} = 'created' then 'assignment_pending'::assignment_state else ${bookings.assignmentState} end`,
-              assignmentStateVersion: sql`${bookings.assignmentStateVersion} + case when ${bookings.assignmentState} = 'created' then 1 else 0 end`,
-            }
-          : {}),
-      })
-      .where(and(eq(bookings.id, booking.id), eq(bookings.status, 'pending_allocation')))
-      .returning({ state: bookings.assignmentState, version: bookings.assignmentStateVersion })
-    if (options.queueOnFailure && queued?.state === 'assignment_pending') {
-      queuedState = 'assignment_pending'
-      await deps.db.insert(assignmentStateHistory).values({
-        bookingId: booking.id,
-        fromState: 'created',
-        toState: 'assignment_pending',
-        version: queued.version,
-        reason,
-        actor: 'auto_assign:inline',
-      })
-    }
+    const [queued] = await runPrepared<{ state: string }>(
+      deps.db,
+      options.queueOnFailure ? recordQueuedStatement : recordResultStatement,
+      [booking.id, JSON.stringify(lastResult), reason],
+    )
+    if (options.queueOnFailure && queued?.state === 'assignment_pending') queuedState = 'assignment_pending'
   }
   deps.metrics.inlineDuration.observe({ outcome }, durationMs / 1000)
   deps.events.record({

@@ -28,6 +28,11 @@ export interface EventRecorderOptions {
   batchSize?: number
   /** beyond this many buffered events new ones are dropped (and counted) rather than eat memory */
   maxBuffered?: number
+  /**
+   * commit batches without waiting for the WAL flush (Postgres). Not for PGlite: its one
+   * connection would be held by the transaction, and it has no WAL flush to skip.
+   */
+  asyncCommit?: boolean
 }
 
 /** One buffered event, in the shape of the JSON the batch insert reads (snake_case columns). */
@@ -45,16 +50,21 @@ interface BufferedEvent {
  * The whole batch travels as one JSON parameter: building a many-row insert through the query
  * builder cost more CPU than the bookings it described (see docs/decisions/010).
  */
-async function insertBatch(db: Database, batch: BufferedEvent[]): Promise<void> {
+async function insertBatch(db: Database, batch: BufferedEvent[], asyncCommit: boolean): Promise<void> {
+  const insert = sql`
+    insert into observability_events (occurred_at, source, event_type, severity, restaurant_id, booking_id, context)
+    select occurred_at, source, event_type, severity::event_severity, restaurant_id, booking_id, context
+      from jsonb_to_recordset(${JSON.stringify(batch)}::jsonb)
+        as e(occurred_at timestamptz, source text, event_type text, severity text, restaurant_id uuid, booking_id uuid, context jsonb)`
+  if (!asyncCommit) {
+    await db.execute(insert)
+    return
+  }
   // telemetry need not wait for its WAL flush: a server crash may lose the last fraction of a
   // second of events, as a process crash loses what is still buffered
   await db.transaction(async (tx) => {
     await tx.execute(sql`set local synchronous_commit = off`)
-    await tx.execute(sql`
-    insert into observability_events (occurred_at, source, event_type, severity, restaurant_id, booking_id, context)
-    select occurred_at, source, event_type, severity::event_severity, restaurant_id, booking_id, context
-      from jsonb_to_recordset(${JSON.stringify(batch)}::jsonb)
-        as e(occurred_at timestamptz, source text, event_type text, severity text, restaurant_id uuid, booking_id uuid, context jsonb)`)
+    await tx.execute(insert)
   })
 }
 
@@ -101,7 +111,7 @@ export function createEventRecorder(db: Database, options: EventRecorderOptions 
         const batch = buffer.slice(0, batchSize)
         buffer = buffer.slice(batch.length)
         try {
-          await insertBatch(db, batch)
+          await insertBatch(db, batch, options.asyncCommit ?? false)
           written += batch.length
         } catch (error) {
           failedWrites++

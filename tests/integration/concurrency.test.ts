@@ -81,5 +81,13 @@ describe(`120 concurrent bookings for one slot of 12 two-tops (${process.env.DAT
       `select count(*)::int as n from assignment_state_history where to_state = 'manual_review'`,
     )
     expect(history.rows[0]!.n).toBe(108)
+    // each queued booking's move to assignment_pending is written once, by the inline path
+    const movedToPending = await engine.database.executeSql(
+      `select count(*)::int as n, count(distinct booking_id)::int as bookings, min(version)::int as min_version,
+              max(version)::int as max_version
+         from assignment_state_history
+        where from_state = 'created' and to_state = 'assignment_pending' and actor = 'auto_assign:inline'`,
+    )
+    expect(movedToPending.rows[0]).toEqual({ n: 108, bookings: 108, min_version: 1, max_version: 1 })
   })
 })
