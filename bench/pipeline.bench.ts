@@ -17,6 +17,7 @@ import { listZones } from '../server/db/queries/restaurants.ts'
 import { DEMO_RESTAURANTS } from '../server/sim/demo-floors.ts'
 import { simulatedBooking, type SimRestaurant } from '../server/sim/traffic.ts'
 import { seededRandom } from '../server/sim/seeded-random.ts'
+import { postBooking, type Sample } from './pipeline/post-booking.ts'
 
 const quick = process.argv.includes('--quick')
 // --driver=postgres and --throughput-only narrow a run while profiling; results then go to a .tmp file
@@ -46,13 +47,6 @@ const summary = (values: number[]) => ({
 })
 const round = (value: number) => Math.round(value * 100) / 100
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
-
-interface Sample {
-  inlineMs: number
-  httpMs: number
-  outcome: string
-  status: number
-}
 
 async function setUp(driver: 'pglite' | 'postgres') {
   let databaseUrl: string | undefined
@@ -102,45 +96,6 @@ async function setUp(driver: 'pglite' | 'postgres') {
   return { engine, restaurants, base, agent, server, drop }
 }
 
-function post(base: string, agent: http.Agent, body: unknown): Promise<Sample> {
-  const payload = JSON.stringify(body)
-  const started = performance.now()
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      `${base}/api/bookings`,
-      {
-        method: 'POST',
-        agent,
-        headers: {
-          authorization: 'Bearer bench-token-123',
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(payload),
-        },
-      },
-      (response) => {
-        let text = ''
-        response.on('data', (chunk) => (text += chunk))
-        response.on('end', () => {
-          const httpMs = performance.now() - started
-          try {
-            const parsed = JSON.parse(text)
-            resolve({
-              inlineMs: parsed.autoAssign?.durationMs ?? NaN,
-              httpMs,
-              outcome: parsed.autoAssign?.outcome ?? `http_${response.statusCode}`,
-              status: response.statusCode ?? 0,
-            })
-          } catch (error) {
-            reject(error)
-          }
-        })
-      },
-    )
-    request.on('error', reject)
-    request.end(payload)
-  })
-}
-
 /** Open loop: requests leave on schedule whether or not earlier ones have answered. */
 async function paced(ctx: Awaited<ReturnType<typeof setUp>>, random: () => number, rate: number, seconds: number) {
   const samples: Promise<Sample>[] = []
@@ -150,7 +105,14 @@ async function paced(ctx: Awaited<ReturnType<typeof setUp>>, random: () => numbe
     const due = started + (i * 1000) / rate
     const wait = due - performance.now()
     if (wait > 0) await sleep(wait)
-    samples.push(post(ctx.base, ctx.agent, simulatedBooking(ctx.restaurants, random, new Date(), { horizonDays: 60 })))
+    samples.push(
+      postBooking(
+        ctx.base,
+        ctx.agent,
+        'bench-token-123',
+        JSON.stringify(simulatedBooking(ctx.restaurants, random, new Date(), { horizonDays: 60 })),
+      ),
+    )
   }
   return Promise.all(samples)
 }

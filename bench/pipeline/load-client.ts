@@ -4,6 +4,7 @@ import http from 'node:http'
 import { parentPort, workerData } from 'node:worker_threads'
 import { seededRandom } from '../../server/sim/seeded-random.ts'
 import { simulatedBooking, type SimRestaurant } from '../../server/sim/traffic.ts'
+import { postBooking, type Sample } from './post-booking.ts'
 
 interface LoadJob {
   base: string
@@ -25,45 +26,14 @@ const payloads = Array.from({ length: job.seconds * 1000 }, () =>
 )
 let nextPayload = 0
 
-function post(payload: string): Promise<{ inlineMs: number; status: number; outcome: string }> {
-  return new Promise((resolve, reject) => {
-    const request = http.request(
-      `${job.base}/api/bookings`,
-      {
-        method: 'POST',
-        agent,
-        headers: {
-          authorization: `Bearer ${job.token}`,
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(payload),
-        },
-      },
-      (response) => {
-        let text = ''
-        response.on('data', (chunk) => (text += chunk))
-        response.on('end', () => {
-          const parsed = JSON.parse(text)
-          resolve({
-            inlineMs: parsed.autoAssign?.durationMs ?? NaN,
-            status: response.statusCode ?? 0,
-            outcome: parsed.autoAssign?.outcome ?? `http_${response.statusCode}`,
-          })
-        })
-      },
-    )
-    request.on('error', reject)
-    request.end(payload)
-  })
-}
-
-const samples: Array<{ inlineMs: number; status: number; outcome: string }> = []
+const samples: Sample[] = []
 parentPort!.postMessage({ started: true })
 const deadline = performance.now() + job.seconds * 1000
 await Promise.all(
   Array.from({ length: job.concurrency }, async () => {
     while (performance.now() < deadline) {
       if (nextPayload >= payloads.length) throw new Error('the load client ran out of prepared bookings')
-      samples.push(await post(payloads[nextPayload++]!))
+      samples.push(await postBooking(job.base, agent, job.token, payloads[nextPayload++]!))
     }
   }),
 )

@@ -29,13 +29,10 @@ export function blockWindow(
 const clockFormatters = new Map<string, Intl.DateTimeFormat>()
 
 export function localClock(instant: Date, timeZone: string): { weekday: number; minutes: number; label: string } {
-  return memoizedClock(`${timeZone}|${instant.getTime()}`)
+  return rememberedClocks(`${timeZone}|${instant.getTime()}`, () => computeLocalClock(instant, timeZone))
 }
 
-const memoizedClock = boundedMemo(4096, (key) => {
-  const separator = key.lastIndexOf('|')
-  return computeLocalClock(new Date(Number(key.slice(separator + 1))), key.slice(0, separator))
-})
+const rememberedClocks = boundedMemo<{ weekday: number; minutes: number; label: string }>(4096)
 
 function computeLocalClock(instant: Date, timeZone: string): { weekday: number; minutes: number; label: string } {
   let format = clockFormatters.get(timeZone)

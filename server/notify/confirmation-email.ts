@@ -55,13 +55,10 @@ function formatter(timezone: string, options: Intl.DateTimeFormatOptions): Intl.
 
 /** "Friday 14 June 2030", "19:30", "CEST": assembled from parts so ICU punctuation cannot vary. */
 function localParts(startAt: Date, timezone: string): { date: string; time: string; zone: string } {
-  return memoizedParts(`${timezone}|${startAt.getTime()}`)
+  return rememberedParts(`${timezone}|${startAt.getTime()}`, () => computeLocalParts(startAt, timezone))
 }
 
-const memoizedParts = boundedMemo(4096, (key) => {
-  const separator = key.lastIndexOf('|')
-  return computeLocalParts(new Date(Number(key.slice(separator + 1))), key.slice(0, separator))
-})
+const rememberedParts = boundedMemo<{ date: string; time: string; zone: string }>(4096)
 
 function computeLocalParts(startAt: Date, timezone: string): { date: string; time: string; zone: string } {
   const parts = formatter(timezone, {

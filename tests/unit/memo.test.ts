@@ -4,10 +4,12 @@ import { boundedMemo } from '../../server/memo.ts'
 describe('boundedMemo', () => {
   it('computes each key once while it is remembered, and starts over when full', () => {
     const computed: string[] = []
-    const upper = boundedMemo(2, (key) => {
-      computed.push(key)
-      return key.toUpperCase()
-    })
+    const remembered = boundedMemo<string>(2)
+    const upper = (key: string) =>
+      remembered(key, () => {
+        computed.push(key)
+        return key.toUpperCase()
+      })
     expect(upper('a')).toBe('A')
     expect(upper('a')).toBe('A')
     expect(upper('b')).toBe('B')
