@@ -23,6 +23,7 @@ CREATE OR REPLACE FUNCTION maitre_place_hold(
 ) RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
   v_version bigint;
+  v_inserted integer;
 BEGIN
   PERFORM set_config('synchronous_commit', 'off', true);
   -- only the expired holds that would collide: the window condition keeps this an index probe,
@@ -31,9 +32,17 @@ BEGIN
    WHERE table_id = ANY (p_table_ids) AND "window" && tstzrange(p_start, p_end, '[)')
      AND kind = 'hold' AND released_at IS NULL AND hold_expires_at <= p_now;
   BEGIN
+    -- ON CONFLICT: two plain inserts colliding under the exclusion constraint can each wait for
+    -- the other and deadlock (a second later, one fails); a speculative insert never waits that way
     INSERT INTO table_allocations (restaurant_id, table_id, booking_id, hold_id, kind, "window", hold_expires_at)
     SELECT p_restaurant_id, table_id, p_booking_id, p_hold_id, 'hold', tstzrange(p_start, p_end, '[)'), p_expires_at
-      FROM unnest(p_table_ids) AS table_id;
+      FROM unnest(p_table_ids) AS table_id
+    ON CONFLICT DO NOTHING;
+    GET DIAGNOSTICS v_inserted = ROW_COUNT;
+    IF v_inserted <> cardinality(p_table_ids) THEN
+      -- a table is taken: undo the rows inserted for the others
+      RAISE EXCEPTION USING ERRCODE = 'exclusion_violation';
+    END IF;
   EXCEPTION WHEN exclusion_violation THEN
     RETURN NULL;
   END;

@@ -131,11 +131,45 @@ describe('holds and confirmation', () => {
     })
   })
 
+  it('concurrent holds on one table and window: exactly one wins, the others are told HOLD_CONFLICT, never an error', async () => {
+    // on Postgres plain inserts that collide under an exclusion constraint can wait on each other
+    // and deadlock; the hold must answer a conflict instead
+    const t2 = tableIds.get('T2')!
+    for (let round = 0; round < 15; round++) {
+      const roundStart = new Date(start.getTime() + (round + 10) * 86_400_000)
+      const roundWindow = { start: roundStart, end: new Date(roundStart.getTime() + 105 * 60_000) }
+      const contenders = await Promise.all(Array.from({ length: 6 }, (_, i) => pendingBooking(`Race${round}x${i}`)))
+      const results = await Promise.all(
+        contenders.map((booking) =>
+          placeHold(engine.db, {
+            restaurantId,
+            bookingId: booking.id,
+            tableIds: [t2],
+            window: roundWindow,
+            ttlMs: 60_000,
+            now: new Date(),
+          }),
+        ),
+      )
+      expect(results.filter((result) => result.ok)).toHaveLength(1)
+      expect(results.filter((result) => !result.ok)).toEqual(
+        Array.from({ length: 5 }, () => ({ ok: false, reason: 'HOLD_CONFLICT' })),
+      )
+    }
+  })
+
   it('confirms a live hold and records the attempt in the same transaction', async () => {
     const booking = await pendingBooking('Third')
     const t3 = tableIds.get('T3')!
     const now = new Date()
-    const hold = await placeHold(engine.db, { restaurantId, bookingId: booking.id, tableIds: [t3], window, ttlMs: 60_000, now })
+    const hold = await placeHold(engine.db, {
+      restaurantId,
+      bookingId: booking.id,
+      tableIds: [t3],
+      window,
+      ttlMs: 60_000,
+      now,
+    })
     if (!hold.ok) throw new Error('the hold should have been placed')
     const input = confirmInput(booking, hold.holdId, now)
     const confirmed = await confirmHold(engine.db, input)
@@ -149,7 +183,10 @@ describe('holds and confirmation', () => {
     expect(attempts.rows[0]).toMatchObject({ id: input.attempt.id, outcome: 'confirmed', trigger: 'manual' })
     // the caller's 2.5 ms plus the time the function itself took
     expect(Number(attempts.rows[0]!.duration_ms)).toBeGreaterThanOrEqual(2.5)
-    const allocations = await engine.db.select().from(tableAllocations).where(eq(tableAllocations.bookingId, booking.id))
+    const allocations = await engine.db
+      .select()
+      .from(tableAllocations)
+      .where(eq(tableAllocations.bookingId, booking.id))
     expect(allocations.map((row) => [row.kind, row.holdExpiresAt])).toEqual([['assignment', null]])
 
     // a second confirm of the same booking changes nothing and records nothing
@@ -157,9 +194,10 @@ describe('holds and confirmation', () => {
       ok: false,
       reason: 'BOOKING_NOT_PENDING',
     })
-    const after = await engine.database.executeSql(`select count(*)::int as n from assignment_attempts where booking_id = $1`, [
-      booking.id,
-    ])
+    const after = await engine.database.executeSql(
+      `select count(*)::int as n from assignment_attempts where booking_id = $1`,
+      [booking.id],
+    )
     expect(after.rows[0]!.n).toBe(1)
   })
 })
