@@ -19,6 +19,7 @@ import { createBookingService, type BookingService } from './bookings/booking-se
 import { createRestaurantDirectory } from './restaurants/restaurant-directory.ts'
 import { createMailTransport } from './notify/mail-transport.ts'
 import { startOutboxWorker, type OutboxWorker } from './notify/outbox-worker.ts'
+import { createScheduler, type Scheduler } from './scheduling/scheduler.ts'
 
 export interface Engine {
   config: Config
@@ -33,6 +34,8 @@ export interface Engine {
   bookings: BookingService
   auth: AuthService
   analytics: AnalyticsService
+  /** periodic work, one runner per task across processes (server/scheduling) */
+  scheduler: Scheduler
   /** what the assignment pipelines use; exposed for tools and tests */
   assignment: AssignmentDeps
   /** true once close() has begun: health checks answer 503 while draining */
@@ -109,6 +112,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     })
   }
   const directory = createRestaurantDirectory(db)
+  const scheduler = createScheduler({ db, now })
   let closing = false
 
   return {
@@ -125,10 +129,12 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     bookings: createBookingService({ ...assignment, jobs, jobExpireInSeconds, directory }),
     auth: createAuthService(db),
     analytics: createAnalyticsService(database),
+    scheduler,
     isClosing: () => closing,
     async close() {
       if (closing) return
       closing = true
+      await scheduler.stop()
       // Sleeping jobs are interrupted (and delivered again later); running attempts finish.
       await autoAssignWorker?.stop()
       await jobs.stop({ graceful: true, wait: true, timeout: 20_000 })
