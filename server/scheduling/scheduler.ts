@@ -102,7 +102,8 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
   return {
     id,
     every(task) {
-      if (tasks.has(task.name)) throw new Error(`Scheduled task ${task.name} is registered twice; give each task its own name.`)
+      if (tasks.has(task.name))
+        throw new Error(`Scheduled task ${task.name} is registered twice; give each task its own name.`)
       tasks.set(task.name, task)
       schedule(task)
     },

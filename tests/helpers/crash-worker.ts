@@ -3,7 +3,12 @@
 import { loadConfig } from '../../server/config.ts'
 import { createEngine } from '../../server/engine.ts'
 
-const config = loadConfig({ ...process.env, NODE_ENV: 'test', MAITRE_DEMO: '0', SESSION_SECRET: 'crash-worker-secret-0123' })
+const config = loadConfig({
+  ...process.env,
+  NODE_ENV: 'test',
+  MAITRE_DEMO: '0',
+  SESSION_SECRET: 'crash-worker-secret-0123',
+})
 await createEngine(config, {
   workerConcurrency: 1,
   faults: {

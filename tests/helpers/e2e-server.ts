@@ -66,7 +66,13 @@ export async function startE2eServer(): Promise<E2eServer> {
   })
   let server: RunningServer
   try {
-    server = await startServer(config, { inMemory: true, host: '127.0.0.1', log: () => {}, demoBookings: 0, simulatorIntervalMs: 0 })
+    server = await startServer(config, {
+      inMemory: true,
+      host: '127.0.0.1',
+      log: () => {},
+      demoBookings: 0,
+      simulatorIntervalMs: 0,
+    })
   } catch (error) {
     await fresh.drop()
     fs.rmSync(dataDir, { recursive: true, force: true })

@@ -5,7 +5,12 @@ import { createHttpApp } from '../../server/http/app.ts'
 
 export interface TestApi {
   url: string
-  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>
+  request(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any }>
   close(): Promise<void>
 }
 

@@ -25,7 +25,13 @@ describe('bookings API', () => {
   })
 
   const book = (body: Record<string, unknown>) =>
-    api.request('POST', '/api/bookings', { restaurant: 'bistro', startAt: tomorrowAt(24), partySize: 2, guest, ...body })
+    api.request('POST', '/api/bookings', {
+      restaurant: 'bistro',
+      startAt: tomorrowAt(24),
+      partySize: 2,
+      guest,
+      ...body,
+    })
 
   it('seats a booking inline and queues exactly one confirmation', async () => {
     const response = await book({ startAt: tomorrowAt(30), partySize: 4, zone: 'patio' })
@@ -119,13 +125,25 @@ describe('bookings API', () => {
   })
 
   it('refuses bookings outside the service periods, in the restaurant time zone', async () => {
-    const floor = smallFloor({ servicePeriods: [{ name: 'dinner', days: [1, 2, 3, 4, 5, 6, 7], opens: '19:00', closes: '22:00' }] })
+    const floor = smallFloor({
+      servicePeriods: [{ name: 'dinner', days: [1, 2, 3, 4, 5, 6, 7], opens: '19:00', closes: '22:00' }],
+    })
     await api.request('PUT', '/api/restaurants/dinner-only', floor)
     const day = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10)
-    const lunch = await api.request('POST', '/api/bookings', { restaurant: 'dinner-only', startAt: `${day}T12:00:00+02:00`, partySize: 2, guest })
+    const lunch = await api.request('POST', '/api/bookings', {
+      restaurant: 'dinner-only',
+      startAt: `${day}T12:00:00+02:00`,
+      partySize: 2,
+      guest,
+    })
     expect(lunch.status).toBe(400)
     expect(lunch.body.error.code).toBe('OUTSIDE_SERVICE_HOURS')
-    const parisDinner = await api.request('POST', '/api/bookings', { restaurant: 'dinner-only', startAt: `${day}T20:00:00+01:00`, partySize: 2, guest })
+    const parisDinner = await api.request('POST', '/api/bookings', {
+      restaurant: 'dinner-only',
+      startAt: `${day}T20:00:00+01:00`,
+      partySize: 2,
+      guest,
+    })
     expect(parisDinner.status).toBe(201)
   })
 
@@ -139,7 +157,10 @@ describe('bookings API', () => {
 
     const got = await api.request('GET', `/api/bookings/${first.body.booking.id}`)
     expect(got.body.booking.id).toBe(first.body.booking.id)
-    const listed = await api.request('GET', `/api/bookings?restaurant=bistro&status=confirmed&from=${encodeURIComponent(startAt)}`)
+    const listed = await api.request(
+      'GET',
+      `/api/bookings?restaurant=bistro&status=confirmed&from=${encodeURIComponent(startAt)}`,
+    )
     expect(listed.status).toBe(200)
     expect(listed.body.bookings.map((b: { id: string }) => b.id)).toContain(first.body.booking.id)
     expect(listed.body.bookings.every((b: { status: string }) => b.status === 'confirmed')).toBe(true)

@@ -22,7 +22,15 @@ describe('confirmation emails end to end over SMTP', () => {
     const guest = (i: number) => ({ name: `Guest ${i}`, email: `guest${i}@example.com` })
     const created: Awaited<ReturnType<typeof engine.bookings.create>>[] = []
     for (let i = 0; i < 8; i++) {
-      created.push(await engine.bookings.create({ restaurant: 'mail', startAt: slot, partySize: 2, zone: 'main', guest: guest(i) }))
+      created.push(
+        await engine.bookings.create({
+          restaurant: 'mail',
+          startAt: slot,
+          partySize: 2,
+          zone: 'main',
+          guest: guest(i),
+        }),
+      )
     }
     // the main zone seats at most five parties of two at once; cancelling one lets a queued booking in
     expect(created.filter((c) => c.autoAssign.outcome === 'confirmed').length).toBe(5)
@@ -32,8 +40,8 @@ describe('confirmation emails end to end over SMTP', () => {
       const settled = bookings.every((b) => b.status !== 'pending_allocation' || b.assignmentState === 'manual_review')
       return settled ? bookings : undefined
     }, 30_000)
-    const confirmed = (await Promise.all(created.map((c) => engine.bookings.get(c.booking.id)))).filter(
-      (b) => b.emails.some((e) => e.kind === 'confirmation'),
+    const confirmed = (await Promise.all(created.map((c) => engine.bookings.get(c.booking.id)))).filter((b) =>
+      b.emails.some((e) => e.kind === 'confirmation'),
     )
     expect(confirmed.length).toBe(6) // five inline, one seated by the job after the cancellation
     await waitFor(async () => (sink.received.length >= 6 ? true : undefined), 20_000, 'six deliveries')

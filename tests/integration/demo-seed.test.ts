@@ -23,7 +23,9 @@ describe('demo seed', () => {
         edges: (await listAdjacency(engine.db, r.id)).length,
       })),
     )
-    expect(shape.map(({ slug, tables, zones }) => ({ slug, tables, zones })).sort((a, b) => a.tables - b.tables)).toEqual([
+    expect(
+      shape.map(({ slug, tables, zones }) => ({ slug, tables, zones })).sort((a, b) => a.tables - b.tables),
+    ).toEqual([
       { slug: 'bistro-lumiere', tables: 20, zones: 3 },
       { slug: 'brasserie-du-marche', tables: 60, zones: 4 },
       { slug: 'halle-centrale', tables: 150, zones: 8 },

@@ -47,7 +47,11 @@ describe('PUT /api/restaurants/:slug and the API surface', () => {
     const floor = smallFloor()
     floor.tables = floor.tables.filter((t) => t.key !== 'T3').map((t) => (t.key === 'T1' ? { ...t, capacity: 3 } : t))
     floor.tables.push({ key: 'N1', zone: 'patio', capacity: 6 })
-    floor.adjacency = [['T1', 'T2'], ['T2', 'T1'], ['P1', 'N1']]
+    floor.adjacency = [
+      ['T1', 'T2'],
+      ['T2', 'T1'],
+      ['P1', 'N1'],
+    ]
     const second = await api.request('PUT', '/api/restaurants/stable', floor)
     expect(second.status).toBe(200)
     expect(second.body.restaurant.id).toBe(first.body.restaurant.id)
@@ -62,12 +66,20 @@ describe('PUT /api/restaurants/:slug and the API surface', () => {
 
   it.each([
     ['an unknown zone', (f: any) => f.tables.push({ key: 'X1', zone: 'nowhere', capacity: 2 }), ['tables', 6, 'zone']],
-    ['a duplicate table key', (f: any) => f.tables.push({ key: 'T1', zone: 'main', capacity: 2 }), ['tables', 6, 'key']],
+    [
+      'a duplicate table key',
+      (f: any) => f.tables.push({ key: 'T1', zone: 'main', capacity: 2 }),
+      ['tables', 6, 'key'],
+    ],
     ['a duplicate zone key', (f: any) => f.zones.push({ key: 'main', name: 'again' }), ['zones', 2, 'key']],
     ['adjacency to an unknown table', (f: any) => f.adjacency.push(['T1', 'GHOST']), ['adjacency', 3, 1]],
     ['capacity below 1', (f: any) => (f.tables[0].capacity = 0), ['tables', 0, 'capacity']],
     ['a bad time zone', (f: any) => (f.timezone = 'Mars/Olympus'), ['timezone']],
-    ['minParty above maxParty', (f: any) => Object.assign(f.tables[0], { minParty: 2, maxParty: 1 }), ['tables', 0, 'minParty']],
+    [
+      'minParty above maxParty',
+      (f: any) => Object.assign(f.tables[0], { minParty: 2, maxParty: 1 }),
+      ['tables', 0, 'minParty'],
+    ],
   ])('answers 400 with issues for %s', async (_label, mutate, path) => {
     const floor: any = smallFloor()
     mutate(floor)
@@ -93,7 +105,16 @@ describe('PUT /api/restaurants/:slug and the API surface', () => {
   })
 
   it('never answers 5xx for malformed requests', async () => {
-    const bodies: unknown[] = [null, 42, 'text', [], {}, { zones: 'x' }, { tables: [{}] }, { ...smallFloor(), adjacency: [[1, 2]] }]
+    const bodies: unknown[] = [
+      null,
+      42,
+      'text',
+      [],
+      {},
+      { zones: 'x' },
+      { tables: [{}] },
+      { ...smallFloor(), adjacency: [[1, 2]] },
+    ]
     for (const body of bodies) {
       const response = await api.request('PUT', '/api/restaurants/fuzz', JSON.stringify(body))
       expect(response.status, JSON.stringify(body)).toBeGreaterThanOrEqual(400)

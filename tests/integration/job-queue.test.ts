@@ -3,7 +3,6 @@ import { ensureQueue } from '../../server/jobs/queue.ts'
 import { createTestEngine, type TestEngine } from '../helpers/test-engine.ts'
 import { waitFor } from '../helpers/wait.ts'
 
-
 describe('pg-boss on the application database', () => {
   let engine: TestEngine
   beforeAll(async () => {

@@ -96,9 +96,10 @@ describe(`a job whose process is killed is delivered again and finishes (${proce
     )
     expect(summaries.rows).toHaveLength(1)
     expect(summaries.rows[0]!.context).toMatchObject({ result: 'succeeded', attempts_used: 2, delivery: 2 })
-    const emails = await engine.database.executeSql(`select count(*)::int as n from email_outbox where booking_id = $1`, [
-      second.booking.id,
-    ])
+    const emails = await engine.database.executeSql(
+      `select count(*)::int as n from email_outbox where booking_id = $1`,
+      [second.booking.id],
+    )
     expect(emails.rows[0]!.n).toBe(1)
   })
 })

@@ -200,7 +200,10 @@ describe('claiming and marking', () => {
       now(),
     )
     expect([...marked].sort()).toEqual([byBooking.get(a.id)!, byBooking.get(b.id)!].sort())
-    expect((await listEmailsForBooking(engine.db, b.id))[0]).toMatchObject({ status: 'sent', transportId: `batch-${b.id}` })
+    expect((await listEmailsForBooking(engine.db, b.id))[0]).toMatchObject({
+      status: 'sent',
+      transportId: `batch-${b.id}`,
+    })
     expect((await listEmailsForBooking(engine.db, c.id))[0]).toMatchObject({ status: 'sent', transportId: 'other' })
     expect(await markSentMany(engine.db, [], now())).toEqual(new Set())
   })

@@ -27,7 +27,9 @@ describe('scheduler: one runner per task across processes', () => {
     await a.stop()
     expect(await b.runNow('test.handover')).toBe(true)
     expect(runs).toEqual(['proc-a', 'proc-a', 'proc-b'])
-    const rows = await engine.db.execute(sql`select owner, last_run_at from scheduler_leases where name = 'test.handover'`)
+    const rows = await engine.db.execute(
+      sql`select owner, last_run_at from scheduler_leases where name = 'test.handover'`,
+    )
     const [row] = (rows as unknown as { rows: Array<{ owner: string; last_run_at: unknown }> }).rows
     expect(row?.owner).toBe('proc-b')
     expect(row?.last_run_at).not.toBeNull()
@@ -80,7 +82,9 @@ describe('scheduler: one runner per task across processes', () => {
   it('refuses a task name registered twice and an unknown name', async () => {
     const scheduler = createScheduler({ db: engine.db, id: 'names' })
     scheduler.every({ name: 'test.once', intervalMs: 60_000, run: async () => {} })
-    expect(() => scheduler.every({ name: 'test.once', intervalMs: 60_000, run: async () => {} })).toThrow(/registered twice/)
+    expect(() => scheduler.every({ name: 'test.once', intervalMs: 60_000, run: async () => {} })).toThrow(
+      /registered twice/,
+    )
     await expect(scheduler.runNow('test.missing')).rejects.toThrow(/No scheduled task/)
     await scheduler.stop()
   })

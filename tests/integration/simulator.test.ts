@@ -26,7 +26,9 @@ describe('demo traffic simulator', () => {
     const confirmed = rows.rows.reduce((sum, row) => sum + Number(row.confirmed), 0)
     expect(confirmed / total).toBeGreaterThan(0.5)
     await engine.events.flush()
-    const quotes = await engine.database.executeSql(`select count(*)::int as n from observability_events where event_type = 'auto_assign.quote'`)
+    const quotes = await engine.database.executeSql(
+      `select count(*)::int as n from observability_events where event_type = 'auto_assign.quote'`,
+    )
     expect(quotes.rows[0]!.n).toBeGreaterThanOrEqual(40)
   })
 })

@@ -60,7 +60,9 @@ describe('telemetry', () => {
       // planner.profiling is on: the planner's own counts ride along
       expect((context.stats as { candidatesEvaluated: number }).candidatesEvaluated).toEqual(expect.any(Number))
     }
-    const jobQuotes = (quotes.rows as Array<{ context: { trigger: string; cache_hit: boolean } }>).filter((r) => r.context.trigger === 'job')
+    const jobQuotes = (quotes.rows as Array<{ context: { trigger: string; cache_hit: boolean } }>).filter(
+      (r) => r.context.trigger === 'job',
+    )
     expect(jobQuotes.length).toBeGreaterThan(0)
     expect(jobQuotes.some((r) => r.context.cache_hit)).toBe(true)
   })
@@ -76,11 +78,24 @@ describe('telemetry', () => {
     expect(jobs.rows[0]!.n).toBeGreaterThan(0)
     expect(summaries.rows.length).toBe(jobs.rows[0]!.n)
     const perBooking = new Map<string, number>()
-    for (const row of summaries.rows as Array<{ booking_id: string }>) perBooking.set(row.booking_id, (perBooking.get(row.booking_id) ?? 0) + 1)
+    for (const row of summaries.rows as Array<{ booking_id: string }>)
+      perBooking.set(row.booking_id, (perBooking.get(row.booking_id) ?? 0) + 1)
     expect([...perBooking.values()].every((n) => n === 1)).toBe(true)
     for (const { context } of summaries.rows as Array<{ context: Record<string, unknown> }>) {
-      expect(['succeeded', 'cutoff', 'already_confirmed', 'exhausted', 'manual_review', 'error', 'cancelled']).toContain(context.result)
-      expect(context).toMatchObject({ attempts_used: expect.any(Number), max_attempts: 3, total_duration_ms: expect.any(Number) })
+      expect([
+        'succeeded',
+        'cutoff',
+        'already_confirmed',
+        'exhausted',
+        'manual_review',
+        'error',
+        'cancelled',
+      ]).toContain(context.result)
+      expect(context).toMatchObject({
+        attempts_used: expect.any(Number),
+        max_attempts: 3,
+        total_duration_ms: expect.any(Number),
+      })
       expect(context.inline).toMatchObject({ success: false, reason: expect.any(String) })
     }
   })
@@ -98,7 +113,12 @@ describe('telemetry', () => {
     expect([...times].sort((a, b) => b - a)).toEqual(times)
     const one = await api.request('GET', `/api/events?booking=${bookingIds[4]}&type=auto_assign.quote`)
     expect(one.body.events.length).toBeGreaterThan(0)
-    expect(one.body.events.every((e: { bookingId: string; type: string; restaurant: string }) => e.bookingId === bookingIds[4] && e.type === 'auto_assign.quote' && e.restaurant === 'tele')).toBe(true)
+    expect(
+      one.body.events.every(
+        (e: { bookingId: string; type: string; restaurant: string }) =>
+          e.bookingId === bookingIds[4] && e.type === 'auto_assign.quote' && e.restaurant === 'tele',
+      ),
+    ).toBe(true)
     expect((await api.request('GET', '/api/events?limit=2')).body.events).toHaveLength(2)
     const future = new Date(Date.now() + 3600_000).toISOString()
     expect((await api.request('GET', `/api/events?since=${encodeURIComponent(future)}`)).body.events).toHaveLength(0)
@@ -113,7 +133,9 @@ describe('telemetry', () => {
     expect(text).toMatch(/maitre_planner_duration_seconds_bucket\{.*trigger="inline"/)
     expect(text).toMatch(/maitre_inline_auto_assign_duration_seconds_count\{outcome="confirmed"\} \d+/)
     expect(text).toMatch(/maitre_auto_assign_job_attempts_bucket/)
-    expect(text).toMatch(/maitre_assignment_attempts_total\{trigger="inline",outcome="failed",reason="PARTY_TOO_LARGE"\} 1/)
+    expect(text).toMatch(
+      /maitre_assignment_attempts_total\{trigger="inline",outcome="failed",reason="PARTY_TOO_LARGE"\} 1/,
+    )
   })
 
   it('a failing event write never fails a booking', async () => {

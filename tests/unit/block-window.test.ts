@@ -16,8 +16,12 @@ describe('block window', () => {
 
   it('adds the buffer, or uses an explicit duration plus the buffer', () => {
     const start = new Date('2031-06-01T17:00:00Z')
-    expect(blockWindow({ turnMinutes: turns, bufferMinutes: 15 }, start, 4).end.toISOString()).toBe('2031-06-01T19:00:00.000Z')
-    expect(blockWindow({ turnMinutes: turns, bufferMinutes: 15 }, start, 4, 60).end.toISOString()).toBe('2031-06-01T18:15:00.000Z')
+    expect(blockWindow({ turnMinutes: turns, bufferMinutes: 15 }, start, 4).end.toISOString()).toBe(
+      '2031-06-01T19:00:00.000Z',
+    )
+    expect(blockWindow({ turnMinutes: turns, bufferMinutes: 15 }, start, 4, 60).end.toISOString()).toBe(
+      '2031-06-01T18:15:00.000Z',
+    )
   })
 
   it('keeps the real length of a window across a DST change', () => {

@@ -27,7 +27,11 @@ describe('murmurhash3 x86 32', () => {
 describe('flag evaluation', () => {
   const boolFlag = flagDefinition('auto_assign.retry_policy_v2')!
   const numberFlag = flagDefinition('inline_auto_assign.timeout_ms')!
-  const on = (percent = 100, value: boolean | number | null = null) => ({ enabled: true, rolloutPercent: percent, value })
+  const on = (percent = 100, value: boolean | number | null = null) => ({
+    enabled: true,
+    rolloutPercent: percent,
+    value,
+  })
 
   it('env override beats every rule', () => {
     expect(evaluateFlag(boolFlag, { restaurant: on(), global: on() }, { restaurantId: 'r1' }, false)).toEqual({
@@ -36,11 +40,21 @@ describe('flag evaluation', () => {
     })
   })
   it('restaurant rule beats global rule beats default', () => {
-    expect(evaluateFlag(boolFlag, { restaurant: { ...on(), enabled: false }, global: on() }, { restaurantId: 'r1' }, undefined)).toEqual({
+    expect(
+      evaluateFlag(
+        boolFlag,
+        { restaurant: { ...on(), enabled: false }, global: on() },
+        { restaurantId: 'r1' },
+        undefined,
+      ),
+    ).toEqual({
       value: false,
       reason: 'RESTAURANT_RULE_DISABLED',
     })
-    expect(evaluateFlag(boolFlag, { global: on() }, { restaurantId: 'r1' }, undefined)).toEqual({ value: true, reason: 'GLOBAL_RULE' })
+    expect(evaluateFlag(boolFlag, { global: on() }, { restaurantId: 'r1' }, undefined)).toEqual({
+      value: true,
+      reason: 'GLOBAL_RULE',
+    })
     expect(evaluateFlag(boolFlag, {}, { restaurantId: 'r1' }, undefined)).toEqual({ value: false, reason: 'DEFAULT' })
     expect(evaluateFlag(numberFlag, { restaurant: on(100, 250) }, { restaurantId: 'r1' }, undefined)).toEqual({
       value: 250,
@@ -52,7 +66,10 @@ describe('flag evaluation', () => {
     let previous = new Set<string>()
     for (const percent of [0, 5, 10, 25, 50, 75, 100]) {
       const inRamp = new Set(
-        bookings.filter((id) => evaluateFlag(boolFlag, { restaurant: on(percent) }, { restaurantId: 'r1', bookingId: id }, undefined).value),
+        bookings.filter(
+          (id) =>
+            evaluateFlag(boolFlag, { restaurant: on(percent) }, { restaurantId: 'r1', bookingId: id }, undefined).value,
+        ),
       )
       for (const id of previous) expect(inRamp.has(id)).toBe(true)
       expect(inRamp.size / bookings.length).toBeGreaterThanOrEqual(percent / 100 - 0.08)
@@ -64,7 +81,9 @@ describe('flag evaluation', () => {
   it('a global rule ramps over restaurants, matching the documented bucket formula', () => {
     for (const restaurantId of ['r-1', 'r-2', 'r-3', 'r-4']) {
       const expected = rolloutBucket(boolFlag.key, restaurantId) <= 30
-      expect(evaluateFlag(boolFlag, { global: on(30) }, { restaurantId, bookingId: 'b' }, undefined).value).toBe(expected)
+      expect(evaluateFlag(boolFlag, { global: on(30) }, { restaurantId, bookingId: 'b' }, undefined).value).toBe(
+        expected,
+      )
     }
   })
 })

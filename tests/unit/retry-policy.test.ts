@@ -3,7 +3,13 @@ import { legacyRetryPolicy, retryPolicyV2, DEFAULT_RETRY_TIMINGS } from '../../s
 import { REASON_CATEGORY, reasonCategory } from '../../server/assignment/reason-codes.ts'
 import type { AutoAssignResult } from '../../server/db/schema/bookings.ts'
 
-const timings = { ...DEFAULT_RETRY_TIMINGS, maxAttempts: 5, transientBaseMs: 100, capacitySpacingMs: 1000, capacityAttempts: 3 }
+const timings = {
+  ...DEFAULT_RETRY_TIMINGS,
+  maxAttempts: 5,
+  transientBaseMs: 100,
+  capacitySpacingMs: 1000,
+  capacityAttempts: 3,
+}
 const noJitter = () => 0.5
 const inline = (overrides: Partial<AutoAssignResult>): AutoAssignResult => ({
   source: 'inline',
@@ -26,7 +32,8 @@ describe('reason classification', () => {
     expect(reasonCategory('ADJACENCY_UNSATISFIED')).toBe('hard')
     expect(reasonCategory('INVALID_REQUEST')).toBe('hard')
     expect(reasonCategory('NO_AVAILABILITY')).toBe('capacity')
-    for (const transient of ['HOLD_CONFLICT', 'LOCK_TIMEOUT', 'TIMEOUT', 'DB_ERROR']) expect(reasonCategory(transient)).toBe('transient')
+    for (const transient of ['HOLD_CONFLICT', 'LOCK_TIMEOUT', 'TIMEOUT', 'DB_ERROR'])
+      expect(reasonCategory(transient)).toBe('transient')
     expect(reasonCategory('SOMETHING_NEW')).toBe('transient')
     expect(reasonCategory(null)).toBeNull()
     expect(Object.keys(REASON_CATEGORY).length).toBeGreaterThanOrEqual(10)

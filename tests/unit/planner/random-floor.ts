@@ -3,8 +3,6 @@ import type { QuoteInput, TableSpec } from '../../../planner/index'
 
 export type Rng = () => number
 
-
-
 export const int = (rng: Rng, lo: number, hi: number): number => lo + Math.floor(rng() * (hi - lo + 1))
 export const pick = <T>(rng: Rng, xs: readonly T[]): T => xs[Math.floor(rng() * xs.length)] as T
 const chance = (rng: Rng, p: number): boolean => rng() < p
