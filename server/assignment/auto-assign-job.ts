@@ -232,6 +232,15 @@ export async function runAutoAssignAttempt(
   )
 }
 
+/** The inline attempt's result as the booking recorded it (the first job is sent before it exists). */
+async function inlineResultFromBooking(
+  deps: AssignmentDeps,
+  data: AutoAssignJobData,
+): Promise<AutoAssignResult | null> {
+  const booking = await loadBooking(deps.db, data.bookingId)
+  return booking ? inlineResultOf(data, booking) : null
+}
+
 /** Moves the booking to manual review; false when someone else moved it first. */
 async function sendToManualReview(
   deps: AssignmentDeps,
@@ -316,11 +325,14 @@ export async function handleAutoAssignJob(
   options: AutoAssignWorkerOptions,
 ): Promise<JobSettlement> {
   const outcome = await runAutoAssignAttempt(deps, job.data, options)
+  // the first job of a booking seated inline: nothing to retry and nothing to report
+  if (outcome.kind === 'terminal' && outcome.result === 'already_confirmed' && outcome.attemptsUsed === 0)
+    return { kind: 'complete', output: { result: 'seated_inline' } }
+  const inline = job.data.inline ?? (await inlineResultFromBooking(deps, job.data))
   if (outcome.kind === 'retry') {
-    const booking = await loadBooking(deps.db, job.data.bookingId)
     const data: AutoAssignJobData = {
       bookingId: job.data.bookingId,
-      inline: job.data.inline ?? (booking ? inlineResultOf(job.data, booking) : null),
+      inline,
       startedAt: job.data.startedAt ?? deps.now().toISOString(),
     }
     const startAfter = new Date(Date.now() + outcome.delayMs)
@@ -333,7 +345,8 @@ export async function handleAutoAssignJob(
   if (outcome.kind === 'manual_review') await sendToManualReview(deps, job.data.bookingId, outcome)
   // a redelivery after the review transition: the delivery that made it already reported the end
   const reported = outcome.kind === 'terminal' && outcome.result === 'already_in_review'
-  if (!reported) await recordChainEnd(deps, job, outcome, options.timings.maxAttempts)
+  if (!reported)
+    await recordChainEnd(deps, { ...job, data: { ...job.data, inline } }, outcome, options.timings.maxAttempts)
   return { kind: 'complete', output: { result: jobResultOf(outcome), attempts_used: outcome.attemptsUsed } }
 }
 
