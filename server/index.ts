@@ -1,7 +1,12 @@
 import { ConfigError, loadConfig } from './config.ts'
 import { startServer } from './main.ts'
+import { installProcessGuards } from './process-guards.ts'
+
+/** SIGTERM to exit: the drain inside gives requests and jobs their time, this is the backstop */
+const SHUTDOWN_DEADLINE_MS = 10_000
 
 async function main() {
+  installProcessGuards()
   let config
   try {
     config = loadConfig()
@@ -26,7 +31,11 @@ async function main() {
       console.error('Second signal: exiting without draining')
       process.exit(1)
     }
-    console.log(`${signal}: draining jobs and closing the database…`)
+    console.log(`${signal}: draining requests and jobs, then closing the database…`)
+    setTimeout(() => {
+      console.error(`Drain did not finish within ${SHUTDOWN_DEADLINE_MS} ms: exiting; unfinished jobs are redelivered`)
+      process.exit(1)
+    }, SHUTDOWN_DEADLINE_MS).unref()
     running.stop().then(
       () => process.exit(0),
       (error) => {

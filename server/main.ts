@@ -68,6 +68,28 @@ async function pagesHandler(
   }
 }
 
+/** in-flight requests get this long at shutdown; the jobs' drain follows (engine.close) */
+const REQUEST_DRAIN_MS = 4_000
+
+/**
+ * Waits for the requests in flight, closing each keep-alive connection as its request ends; after
+ * `timeoutMs` the remaining connections are cut so that the shutdown stays bounded.
+ */
+async function drainRequests(server: http.Server, closed: Promise<void>, timeoutMs: number): Promise<void> {
+  // a request that ends during the drain must not leave its connection open for the next one
+  const closeAfterResponse = (_req: http.IncomingMessage, res: http.ServerResponse) => {
+    res.setHeader('Connection', 'close')
+  }
+  server.on('request', closeAfterResponse)
+  const idle = setInterval(() => server.closeIdleConnections(), 100)
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([closed, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))])
+  clearInterval(idle)
+  clearTimeout(timer)
+  server.closeAllConnections()
+  server.off('request', closeAfterResponse)
+}
+
 function prefix(mountPath: string, handler: RequestHandler): RequestHandler {
   const router = express.Router()
   router.use(mountPath, handler)
@@ -104,9 +126,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       port,
       stop() {
         stopping ??= (async () => {
-          server.closeIdleConnections?.()
+          // no new connections; idle keep-alive ones close now, busy ones after their request
+          const closed = new Promise<void>((resolve) => server.close(() => resolve()))
+          server.closeIdleConnections()
           await simulator?.stop()
-          await new Promise<void>((resolve) => server.close(() => resolve()))
+          await drainRequests(server, closed, REQUEST_DRAIN_MS)
           await engine.close()
         })()
         return stopping

@@ -118,6 +118,12 @@ async function openPostgres(
   })
   // An idle client's error (e.g. server restart) must not crash the process; the next query reconnects.
   pool.on('error', (error) => console.error('[db] idle client error:', error.message))
+  // A checked-out client (inside a transaction, between two statements) whose socket dies emits
+  // 'error' with no listener of the pool's attached: unheard, Node would end the process. The
+  // statement that uses it next fails instead, and pg-pool drops it on release.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => console.error('[db] connection lost:', error.message))
+  })
   const db = drizzlePg(pool, { schema }) as unknown as Database
   let closed = false
   return {

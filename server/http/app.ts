@@ -6,6 +6,7 @@ import { apiErrorHandler, sendError } from './errors.ts'
 import { restaurantRoutes } from './restaurants-routes.ts'
 import { bookingRoutes } from './bookings-routes.ts'
 import { eventRoutes } from './events-routes.ts'
+import { healthCheck } from './health.ts'
 
 export interface HttpAppOptions {
   /** the Remix request handler (pages); absent in API-only tests */
@@ -23,15 +24,7 @@ export function createHttpApp(engine: Engine, options: HttpAppOptions = {}) {
   const compress = compression()
   app.use((req, res, next) => (req.method === 'GET' || req.method === 'HEAD' ? compress(req, res, next) : next()))
 
-  app.get('/healthz', async (_req, res) => {
-    if (engine.isClosing()) return res.status(503).json({ ok: false, reason: 'shutting down' })
-    try {
-      await engine.database.executeSql('select 1')
-      res.json({ ok: true })
-    } catch (error) {
-      res.status(503).json({ ok: false, reason: `database: ${(error as Error).message}` })
-    }
-  })
+  app.get('/healthz', healthCheck(engine))
 
   app.get('/metrics', async (_req, res) => {
     res.set('Content-Type', engine.metrics.registry.contentType)

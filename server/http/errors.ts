@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Response } from 'express'
 import { AppError } from '../errors.ts'
+import { isDatabaseUnavailable, OUTAGE_RETRY_AFTER_SECONDS } from '../db/outage.ts'
 
 export function sendError(res: Response, status: number, code: string, message: string, issues?: unknown[]) {
   res.status(status).json({ error: { code, message, ...(issues ? { issues } : {}) } })
@@ -22,6 +23,10 @@ export const apiErrorHandler: ErrorRequestHandler = (error, _req, res, next) => 
   if (typeof (error as { status?: number }).status === 'number' && (error as { status: number }).status < 500) {
     const status = (error as { status: number }).status
     return sendError(res, status, 'BAD_REQUEST', (error as Error).message)
+  }
+  if (isDatabaseUnavailable(error)) {
+    res.set('Retry-After', String(OUTAGE_RETRY_AFTER_SECONDS))
+    return sendError(res, 503, 'DATABASE_UNAVAILABLE', 'The database cannot be reached right now; retry shortly')
   }
   console.error('[api] unexpected error:', error)
   return sendError(res, 500, 'INTERNAL', 'Something went wrong on our side; the error was logged')
