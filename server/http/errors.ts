@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, Response } from 'express'
 import { AppError } from '../errors.ts'
+import { logUnexpectedError } from './log-redaction.ts'
 
 export function sendError(res: Response, status: number, code: string, message: string, issues?: unknown[]) {
   res.status(status).json({ error: { code, message, ...(issues ? { issues } : {}) } })
@@ -23,6 +24,6 @@ export const apiErrorHandler: ErrorRequestHandler = (error, _req, res, next) => 
     const status = (error as { status: number }).status
     return sendError(res, status, 'BAD_REQUEST', (error as Error).message)
   }
-  console.error('[api] unexpected error:', error)
+  logUnexpectedError('api', error)
   return sendError(res, 500, 'INTERNAL', 'Something went wrong on our side; the error was logged')
 }
