@@ -130,6 +130,25 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
 }
 
+/** Where PGlite keeps its files: a subfolder, since DATA_DIR also holds the demo session secret. */
+export function pgliteDirectory(dataDir: string): string {
+  return path.join(dataDir, 'pglite')
+}
+
+/**
+ * Just the database settings, for tools (`npm run user`) that must work on a production install
+ * without its HTTP secrets in their environment.
+ */
+export function loadDatabaseConfig(env: Record<string, string | undefined> = process.env) {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''))
+  const parsed = envSchema.pick({ DATA_DIR: true, DATABASE_URL: true }).safeParse(cleaned)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`)
+    throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`)
+  }
+  return { dataDir: path.resolve(parsed.data.DATA_DIR), databaseUrl: parsed.data.DATABASE_URL }
+}
+
 /** Outside production a secret is generated once and kept in DATA_DIR so sessions survive restarts. */
 function demoSessionSecret(dataDir: string, persist: boolean): string {
   if (!persist) return crypto.randomBytes(32).toString('hex')

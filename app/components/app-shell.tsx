@@ -61,6 +61,12 @@ export function AppShell({
                 Sign out
               </button>
             </Form>
+            <Form method="post" action="/logout">
+              <input type="hidden" name="scope" value="everywhere" />
+              <button type="submit" className="button button-secondary" title="End your sessions in every browser">
+                Sign out everywhere
+              </button>
+            </Form>
           </div>
         </header>
         <main className="content">{children}</main>
