@@ -63,8 +63,12 @@ export function AppShell({
             </Form>
             <Form method="post" action="/logout">
               <input type="hidden" name="scope" value="everywhere" />
-              <button type="submit" className="button button-secondary" title="End your sessions in every browser">
-                Sign out everywhere
+              <button
+                type="submit"
+                className="button button-secondary"
+                title="Sign out everywhere: end your sessions in every browser and device"
+              >
+                End all sessions
               </button>
             </Form>
           </div>

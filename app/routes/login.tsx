@@ -1,4 +1,11 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type HeadersFunction,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from '@remix-run/node'
 import { useEffect, useRef } from 'react'
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
@@ -7,6 +14,14 @@ import { readFormData } from '../utils/form-data.server.ts'
 import { safeRedirect } from '../utils/redirect.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Sign in · Maitre' }]
+
+// a throttled attempt's Retry-After must reach the document response too, not only single fetch
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const headers = new Headers()
+  const retryAfter = actionHeaders.get('Retry-After')
+  if (retryAfter) headers.set('Retry-After', retryAfter)
+  return headers
+}
 
 const loginSchema = z.object({
   email: z

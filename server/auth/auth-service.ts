@@ -14,6 +14,7 @@ import {
   touchSession,
   upsertUser,
 } from '../db/queries/auth.ts'
+import { clearAccountLoginFailures } from '../db/queries/login-failures.ts'
 import { permissions, rolePermissions, roles } from '../db/schema/auth.ts'
 import { AppError } from '../errors.ts'
 import { createLoginThrottle, type LoginThrottlePolicy } from './login-throttle.ts'
@@ -76,7 +77,8 @@ export async function ensureRolesAndPermissions(db: Executor): Promise<void> {
 /**
  * Creates the user or resets it (name, password, re-enabled) and makes its roles exactly `roles`.
  * A reset ends the user's sessions (ASVS 3.3.3), so changed privileges or a new password never
- * ride on a session issued before them; the user signs in again and gets a new session id.
+ * ride on a session issued before them; the user signs in again and gets a new session id. It
+ * also lifts the account's sign-in lock (the throttle message tells locked-out users to ask).
  */
 export async function createUser(
   db: Database,
@@ -96,6 +98,8 @@ export async function createUser(
     const roleIds = known.filter((role) => input.roles.includes(role.name)).map((role) => role.id)
     await replaceUserRoles(tx, userId, roleIds)
     await deleteUserSessions(tx, userId)
+    // an admin just set a new password: the account's sign-in lock has served its purpose
+    await clearAccountLoginFailures(tx, normaliseEmail(input.email))
     return userId
   })
 }

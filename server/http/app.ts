@@ -71,8 +71,8 @@ export function createHttpApp(engine: Engine, options: HttpAppOptions = {}) {
   app.use('/api', api)
 
   // pages, forms and resource routes (cookie sessions): every route mounted below is covered
-  app.use(refuseLegacyDataRequests)
   app.use(refuseCrossSiteRequests())
+  app.use(refuseLegacyDataRequests)
 
   for (const middleware of options.beforePages ?? []) app.use(middleware)
   if (options.pages) app.all('*', options.pages)

@@ -111,6 +111,14 @@ describe('sign-in, throttling and sessions', () => {
     expect(await signIn('staff@example.com')).toMatchObject({ ok: true })
   })
 
+  it('an admin reset of the password lifts the account lock', async () => {
+    for (let attempt = 0; attempt < DEFAULT_LOGIN_THROTTLE.maxPerAccount; attempt++) {
+      await signIn('locked@example.com', 'wrong')
+    }
+    await createUser(engine.db, { email: 'locked@example.com', password: PASSWORD, roles: ['ops'] })
+    expect(await signIn('locked@example.com')).toMatchObject({ ok: true })
+  })
+
   it('throttles one address guessing many accounts, unknown ones included, but not other addresses', async () => {
     const guesser = { clientIp: '192.0.2.99' }
     for (let attempt = 0; attempt < DEFAULT_LOGIN_THROTTLE.maxPerIp; attempt++) {

@@ -78,12 +78,13 @@ describe('npm run user -- create | list | disable', () => {
     expect(reset.code).toBe(0)
     const newPassword = passwordIn(reset.stdout)
     expect(newPassword).not.toBe(password)
-    await withAuth(async (auth) => {
+    const liveSession = await withAuth(async (auth) => {
       expect(await auth.getSessionUser(session)).toBeNull()
       expect(await auth.signIn('first.admin@example.com', password!, here)).toMatchObject({ ok: false })
       const again = await auth.signIn('first.admin@example.com', newPassword!, here)
       if (!again.ok) throw new Error(again.message)
       expect((await auth.getSessionUser(again.token))?.roles).toEqual(['engineer'])
+      return again.token
     })
 
     const listed = await user('list')
@@ -93,6 +94,7 @@ describe('npm run user -- create | list | disable', () => {
     const disabled = await user('disable', 'first.admin@example.com')
     expect(disabled.code).toBe(0)
     await withAuth(async (auth) => {
+      expect(await auth.getSessionUser(liveSession)).toBeNull()
       expect(await auth.signIn('first.admin@example.com', newPassword!, here)).toMatchObject({ ok: false })
     })
     expect((await user('list')).stdout).toMatch(/first\.admin@example\.com\s+engineer\s+disabled /)
