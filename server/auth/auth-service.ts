@@ -104,6 +104,25 @@ export async function createUser(
   })
 }
 
+/**
+ * Sets a user's roles (e.g. from an admin page). When that changes anything the user's sessions
+ * end: privileges never change under a session issued before the change. Returns whether it did.
+ */
+export async function changeUserRoles(db: Database, userId: string, roleNames: string[]): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const known = await listRoles(tx)
+    const unknown = roleNames.filter((name) => !known.some((role) => role.name === name))
+    if (unknown.length > 0) throw new AppError('UNKNOWN_ROLE', `Unknown role(s) ${unknown.join(', ')}`)
+    const changed = await replaceUserRoles(
+      tx,
+      userId,
+      known.filter((role) => roleNames.includes(role.name)).map((role) => role.id),
+    )
+    if (changed) await deleteUserSessions(tx, userId)
+    return changed
+  })
+}
+
 export interface AuthServiceOptions {
   now?: () => Date
   throttle?: Partial<LoginThrottlePolicy>

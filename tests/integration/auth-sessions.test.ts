@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { count, eq } from 'drizzle-orm'
-import { createAuthService, createUser, SESSION_IDLE_MS, SESSION_TTL_MS } from '../../server/auth/auth-service.ts'
+import {
+  changeUserRoles,
+  createAuthService,
+  createUser,
+  SESSION_IDLE_MS,
+  SESSION_TTL_MS,
+} from '../../server/auth/auth-service.ts'
 import { DEFAULT_LOGIN_THROTTLE } from '../../server/auth/login-throttle.ts'
 import { PERMISSIONS, ROLE_PERMISSIONS } from '../../server/auth/roles.ts'
 import { openDatabase } from '../../server/db/client.ts'
@@ -161,6 +167,16 @@ describe('sign-in, throttling and sessions', () => {
     expect(await engine.auth.getSessionUser(staffSession)).toBeNull()
     const fresh = await engine.auth.getSessionUser(await token('staff@example.com'))
     expect(fresh?.roles).toEqual(['admin'])
+  })
+
+  it('a role change from an admin page ends the sessions too; an unchanged set keeps them', async () => {
+    const session = await token('ops@example.com')
+    const user = await engine.auth.getSessionUser(session)
+    expect(await changeUserRoles(engine.db, user!.id, ['ops'])).toBe(false)
+    expect(await engine.auth.getSessionUser(session)).not.toBeNull()
+    expect(await changeUserRoles(engine.db, user!.id, ['ops', 'engineer'])).toBe(true)
+    expect(await engine.auth.getSessionUser(session)).toBeNull()
+    expect((await engine.auth.getSessionUser(await token('ops@example.com')))?.roles).toEqual(['engineer', 'ops'])
   })
 
   it('signs out everywhere: every session of the user ends, other users keep theirs', async () => {
