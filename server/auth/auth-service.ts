@@ -161,7 +161,7 @@ export function createAuthService(db: Database, options: AuthServiceOptions = {}
       context: { clientIp: string; replacing?: string | null },
     ): Promise<SignInResult> {
       const account = normaliseEmail(email)
-      const decision = await throttle.check(account, context.clientIp)
+      const decision = await throttle.begin(account, context.clientIp)
       if (!decision.allowed) {
         return {
           ok: false,
@@ -175,11 +175,11 @@ export function createAuthService(db: Database, options: AuthServiceOptions = {}
       const passwordOk = user?.passwordHash
         ? await verifyPassword(password, user.passwordHash)
         : (await hashPassword(password), false)
+      // a wrong password leaves the attempt's row in place: that row is the recorded failure
       if (!user || !passwordOk || user.disabledAt) {
-        await throttle.recordFailure(account, context.clientIp)
         return { ok: false, reason: 'invalid', message: 'Email or password is incorrect.' }
       }
-      await throttle.recordSuccess(account)
+      await throttle.succeeded(decision.attemptId, account)
       if (context.replacing) await deleteSession(db, hashToken(context.replacing))
       const token = crypto.randomBytes(32).toString('base64url')
       const at = now()

@@ -1,5 +1,10 @@
 import type { Executor } from '../db/client.ts'
-import { clearAccountLoginFailures, recentLoginFailures, recordLoginFailure } from '../db/queries/login-failures.ts'
+import {
+  clearAccountLoginFailures,
+  deleteLoginAttempt,
+  recentLoginFailures,
+  reserveLoginAttempt,
+} from '../db/queries/login-failures.ts'
 
 /**
  * Login throttling (OWASP ASVS 2.2.1), per account and per client address, over a sliding window.
@@ -7,7 +12,8 @@ import { clearAccountLoginFailures, recentLoginFailures, recordLoginFailure } fr
  * Policy: an account with `maxPerAccount` failed sign-ins in the last `windowMs` is refused until
  * the oldest of those leaves the window; so is an address with `maxPerIp` failures, whichever
  * accounts they were for. A refused attempt does not check the password (no scrypt, no oracle) and
- * is not counted again, so a locked-out attacker cannot extend the lock. A correct password clears
+ * is not counted again, so a locked-out attacker cannot extend the lock. Each attempt is recorded
+ * before its password is checked, so parallel guesses count against each other. A correct password clears
  * the account's failures. Failures are rows in the database, so the limits hold across restarts and
  * across processes. Unknown accounts are throttled like real ones (no account enumeration).
  */
@@ -24,7 +30,8 @@ export const DEFAULT_LOGIN_THROTTLE: LoginThrottlePolicy = {
 }
 
 export type ThrottleDecision =
-  { allowed: true } | { allowed: false; scope: 'account' | 'ip'; retryAfterSeconds: number; message: string }
+  | { allowed: true; attemptId: number }
+  | { allowed: false; scope: 'account' | 'ip'; retryAfterSeconds: number; message: string }
 
 /** Pure: when `failures` (newest first) reach `limit`, the time the limit frees up; else null. */
 export function lockedUntil(failures: readonly Date[], limit: number, windowMs: number, now: Date): Date | null {
@@ -46,18 +53,26 @@ export function createLoginThrottle(
   const now = options.now ?? (() => new Date())
   return {
     policy,
-    async check(account: string, clientIp: string): Promise<ThrottleDecision> {
+    /**
+     * Reserves the attempt (it counts as a failure from now on), then decides on the failures of
+     * other attempts. A refused attempt gives its reservation back.
+     */
+    async begin(account: string, clientIp: string): Promise<ThrottleDecision> {
       const at = now()
+      const since = new Date(at.getTime() - policy.windowMs)
+      const attemptId = await reserveLoginAttempt(db, { account, clientIp, at, purgeBefore: since })
       const recent = await recentLoginFailures(db, {
         account,
         clientIp,
-        since: new Date(at.getTime() - policy.windowMs),
+        since,
         limit: Math.max(policy.maxPerAccount, policy.maxPerIp),
+        beforeId: attemptId,
       })
       const accountUntil = lockedUntil(recent.account, policy.maxPerAccount, policy.windowMs, at)
       const ipUntil = lockedUntil(recent.clientIp, policy.maxPerIp, policy.windowMs, at)
       const until = [accountUntil, ipUntil].filter((date): date is Date => date !== null)
-      if (until.length === 0) return { allowed: true }
+      if (until.length === 0) return { allowed: true, attemptId }
+      await deleteLoginAttempt(db, attemptId)
       const latest = new Date(Math.max(...until.map((date) => date.getTime())))
       const retryAfterSeconds = Math.max(1, Math.ceil((latest.getTime() - at.getTime()) / 1000))
       const scope = accountUntil && accountUntil.getTime() === latest.getTime() ? 'account' : 'ip'
@@ -67,12 +82,10 @@ export function createLoginThrottle(
           : `Too many failed sign-ins from your network. Try again in ${waitText(retryAfterSeconds)}.`
       return { allowed: false, scope, retryAfterSeconds, message }
     },
-    recordFailure(account: string, clientIp: string): Promise<void> {
-      const at = now()
-      return recordLoginFailure(db, { account, clientIp, at, purgeBefore: new Date(at.getTime() - policy.windowMs) })
-    },
-    recordSuccess(account: string): Promise<void> {
-      return clearAccountLoginFailures(db, account)
+    /** The password was right: the attempt was no failure, and the account's earlier ones are forgiven. */
+    async succeeded(attemptId: number, account: string): Promise<void> {
+      await deleteLoginAttempt(db, attemptId)
+      await clearAccountLoginFailures(db, account)
     },
   }
 }

@@ -117,6 +117,15 @@ describe('sign-in, throttling and sessions', () => {
     expect(await signIn('staff@example.com')).toMatchObject({ ok: true })
   })
 
+  it('counts parallel guesses against each other: a burst gets no more than the limit checked', async () => {
+    const burst = await Promise.all(
+      Array.from({ length: 12 }, () => signIn('burst@example.com', 'wrong', { clientIp: '198.51.100.77' })),
+    )
+    const checked = burst.filter((result) => !result.ok && result.reason === 'invalid')
+    expect(checked.length).toBeLessThanOrEqual(DEFAULT_LOGIN_THROTTLE.maxPerAccount)
+    expect(burst.filter((result) => !result.ok && result.reason === 'throttled')).toHaveLength(12 - checked.length)
+  })
+
   it('an admin reset of the password lifts the account lock', async () => {
     for (let attempt = 0; attempt < DEFAULT_LOGIN_THROTTLE.maxPerAccount; attempt++) {
       await signIn('locked@example.com', 'wrong')
