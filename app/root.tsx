@@ -7,6 +7,7 @@ import { GeneralErrorBoundary } from './components/error-boundary.tsx'
 import appStyles from './styles/app.css?url'
 import { getUser } from './utils/auth.server.ts'
 import { navigationFor } from './utils/navigation.ts'
+import { useCspNonce } from './utils/csp-nonce.ts'
 
 export const links: LinksFunction = () => [
   { rel: 'icon', href: '/favicon.svg', type: 'image/svg+xml' },
@@ -29,6 +30,7 @@ export type RootUser = NonNullable<Awaited<ReturnType<typeof loader>>['user']>
 export function Layout({ children }: { children: React.ReactNode }) {
   const data = useRouteLoaderData<typeof loader>('root')
   const user = data?.user ?? null
+  const nonce = useCspNonce()
   return (
     <html lang="en">
       <head>
@@ -45,8 +47,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
         ) : (
           children
         )}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   )

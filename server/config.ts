@@ -15,7 +15,12 @@ const envSchema = z.object({
   REDIS_URL: z.string().url().optional(),
   MAITRE_API_TOKEN: z.string().min(8, 'MAITRE_API_TOKEN must be at least 8 characters').optional(),
   MAITRE_DEMO: z.enum(['0', '1']).optional(),
-  SESSION_SECRET: z.string().min(16, 'SESSION_SECRET must be at least 16 characters').optional(),
+  SESSION_SECRET: z
+    .string()
+    .min(32, 'SESSION_SECRET must be at least 32 characters (e.g. `openssl rand -hex 32`)')
+    .optional(),
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
+  TRUST_PROXY: z.string().min(1).default('loopback, linklocal, uniquelocal'),
   SMTP_URL: z.string().url().optional(),
   SUPABASE_URL: z.string().url().optional(),
   SUPABASE_ANON_KEY: z.string().min(1).optional(),
@@ -44,6 +49,10 @@ export interface Config {
   apiTokenIsDemo: boolean
   demo: boolean
   sessionSecret: string
+  /** bearer token /metrics requires; undefined leaves /metrics open (CONTRACT §3) */
+  metricsToken: string | undefined
+  /** Express "trust proxy": which hops may set X-Forwarded-For (the client address throttling uses) */
+  trustProxy: string
   smtpUrl: string | undefined
   supabase: { url: string; anonKey: string } | undefined
   jobCutoffMinutes: number
@@ -112,11 +121,32 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     apiTokenIsDemo: !e.MAITRE_API_TOKEN || e.MAITRE_API_TOKEN === DEMO_API_TOKEN,
     demo,
     sessionSecret: e.SESSION_SECRET ?? demoSessionSecret(dataDir, !e.DATABASE_URL),
+    metricsToken: e.METRICS_TOKEN,
+    trustProxy: e.TRUST_PROXY,
     smtpUrl: e.SMTP_URL,
     supabase: e.SUPABASE_URL && e.SUPABASE_ANON_KEY ? { url: e.SUPABASE_URL, anonKey: e.SUPABASE_ANON_KEY } : undefined,
     jobCutoffMinutes: e.MAITRE_JOB_CUTOFF_MINUTES,
     flagOverrides,
   }
+}
+
+/** Where PGlite keeps its files: a subfolder, since DATA_DIR also holds the demo session secret. */
+export function pgliteDirectory(dataDir: string): string {
+  return path.join(dataDir, 'pglite')
+}
+
+/**
+ * Just the database settings, for tools (`npm run user`) that must work on a production install
+ * without its HTTP secrets in their environment.
+ */
+export function loadDatabaseConfig(env: Record<string, string | undefined> = process.env) {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''))
+  const parsed = envSchema.pick({ DATA_DIR: true, DATABASE_URL: true }).safeParse(cleaned)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`)
+    throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`)
+  }
+  return { dataDir: path.resolve(parsed.data.DATA_DIR), databaseUrl: parsed.data.DATABASE_URL }
 }
 
 /** Outside production a secret is generated once and kept in DATA_DIR so sessions survive restarts. */

@@ -1,13 +1,12 @@
 import fs from 'node:fs'
-import path from 'node:path'
-import type { Config } from './config.ts'
+import { pgliteDirectory, type Config } from './config.ts'
 import { openDatabase, type Database, type DatabaseHandle, type DatabaseTimeouts } from './db/client.ts'
 import { applyMigrations } from './db/migrate.ts'
 import { ensureQueue, startJobQueue, type JobQueue } from './jobs/queue.ts'
 import { createEventRecorder, type EventRecorder } from './observability/event-recorder.ts'
 import { createMetrics, type Metrics } from './observability/metrics.ts'
 import { createRestaurantService, type RestaurantService } from './restaurants/restaurant-service.ts'
-import { createAuthService, type AuthService } from './auth/auth-service.ts'
+import { createAuthService, ensureRolesAndPermissions, type AuthService } from './auth/auth-service.ts'
 import { createAnalyticsService, type AnalyticsService } from './analytics/analytics-service.ts'
 import { createFlagService, type FlagService } from './flags/flag-service.ts'
 import { createFloorCache } from './assignment/floor-snapshot.ts'
@@ -72,12 +71,13 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
   if (!config.databaseUrl && !options.inMemory) fs.mkdirSync(config.dataDir, { recursive: true })
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
-    // a subfolder: PGlite wants its directory to itself (DATA_DIR also holds the demo session secret)
-    dataDir: options.inMemory ? undefined : path.join(config.dataDir, 'pglite'),
+    dataDir: options.inMemory ? undefined : pgliteDirectory(config.dataDir),
     timeouts: options.databaseTimeouts,
   })
   try {
     await applyMigrations(database)
+    // roles added in code after the last migration exist before anyone signs in
+    await ensureRolesAndPermissions(database.db)
   } catch (error) {
     await database.close()
     throw error
@@ -141,7 +141,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       directory,
       onJobDue: () => autoAssignWorker?.wake(),
     }),
-    auth: createAuthService(db),
+    auth: createAuthService(db, { now }),
     analytics: createAnalyticsService(database),
     scheduler,
     isClosing: () => closing,

@@ -9,6 +9,8 @@ import type { ServerBuild } from '@remix-run/node'
 import type { Config } from './config.ts'
 import { createEngine, type Engine, type EngineOptions } from './engine.ts'
 import { createHttpApp } from './http/app.ts'
+import { logUnexpectedError } from './http/log-redaction.ts'
+import { closeIdleSockets, type SocketTimeouts } from './http/socket-timeouts.ts'
 import { seedDemoIfEmpty } from './sim/demo-seed.ts'
 import { startSimulator } from './sim/simulator.ts'
 
@@ -32,13 +34,20 @@ export interface StartOptions extends EngineOptions {
   demoBookings?: number
   /** demo mode: ms between simulated bookings afterwards (default 3000; 0 stops the traffic) */
   simulatorIntervalMs?: number
+  /** how long a connection may sit without a request or bytes (tests shorten them) */
+  socketTimeouts?: Partial<SocketTimeouts>
 }
 
 async function pagesHandler(
   engine: Engine,
   dev: boolean,
 ): Promise<{ pages: RequestHandler; before: RequestHandler[] }> {
-  const getLoadContext = () => ({ engine })
+  const getLoadContext = (req: express.Request, res: express.Response) => ({
+    engine,
+    clientIp: req.ip,
+    cspNonce: res.locals.cspNonce as string | undefined,
+    reportError: (error: unknown) => logUnexpectedError('pages', error),
+  })
   if (dev) {
     const vite = await import('vite')
     const viteServer = await vite.createServer({ root, server: { middlewareMode: true } })
@@ -111,8 +120,9 @@ export async function startServer(config: Config, options: StartOptions = {}): P
       })
     }
     const { pages, before } = await pagesHandler(engine, options.dev ?? false)
-    const app = createHttpApp(engine, { pages, beforePages: before })
+    const app = createHttpApp(engine, { pages, beforePages: before, devServer: options.dev ?? false })
     const server = http.createServer(app)
+    closeIdleSockets(server, options.socketTimeouts)
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
       server.listen(config.port, options.host, () => resolve())

@@ -61,6 +61,16 @@ export function AppShell({
                 Sign out
               </button>
             </Form>
+            <Form method="post" action="/logout">
+              <input type="hidden" name="scope" value="everywhere" />
+              <button
+                type="submit"
+                className="button button-secondary"
+                title="Sign out everywhere: end your sessions in every browser and device"
+              >
+                End all sessions
+              </button>
+            </Form>
           </div>
         </header>
         <main className="content">{children}</main>

@@ -1,11 +1,27 @@
-import { data, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from '@remix-run/node'
+import {
+  data,
+  redirect,
+  type ActionFunctionArgs,
+  type HeadersFunction,
+  type LoaderFunctionArgs,
+  type MetaFunction,
+} from '@remix-run/node'
 import { useEffect, useRef } from 'react'
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from '@remix-run/react'
 import { z } from 'zod'
-import { commitSessionCookie, requireAnonymous } from '../utils/auth.server.ts'
+import { commitSessionCookie, getSessionToken, requireAnonymous } from '../utils/auth.server.ts'
+import { readFormData } from '../utils/form-data.server.ts'
 import { safeRedirect } from '../utils/redirect.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Sign in · Maitre' }]
+
+// a throttled attempt's Retry-After must reach the document response too, not only single fetch
+export const headers: HeadersFunction = ({ actionHeaders }) => {
+  const headers = new Headers()
+  const retryAfter = actionHeaders.get('Retry-After')
+  if (retryAfter) headers.set('Retry-After', retryAfter)
+  return headers
+}
 
 const loginSchema = z.object({
   email: z
@@ -29,7 +45,17 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData()
+  const form = await readFormData(request)
+  if (!form) {
+    return data(
+      {
+        fieldErrors: {} as FieldErrors,
+        formError: 'Send the sign-in form as form fields (email, password), not JSON or text.' as string | null,
+        email: '',
+      },
+      { status: 400 },
+    )
+  }
   const parsed = loginSchema.safeParse({
     email: form.get('email') ?? undefined,
     password: form.get('password') ?? undefined,
@@ -44,15 +70,22 @@ export async function action({ request, context }: ActionFunctionArgs) {
     }
     return data({ fieldErrors, formError: null as string | null, email }, { status: 400 })
   }
-  const session = await context.engine.auth.signIn(parsed.data.email, parsed.data.password)
-  if (!session) {
+  const result = await context.engine.auth.signIn(parsed.data.email, parsed.data.password, {
+    clientIp: context.clientIp ?? 'unknown',
+    replacing: await getSessionToken(request, context),
+  })
+  if (!result.ok) {
+    const throttled = result.reason === 'throttled'
     return data(
-      { fieldErrors: {} as FieldErrors, formError: 'Email or password is incorrect.' as string | null, email },
-      { status: 400 },
+      { fieldErrors: {} as FieldErrors, formError: result.message as string | null, email },
+      {
+        status: throttled ? 429 : 400,
+        headers: throttled ? { 'Retry-After': String(result.retryAfterSeconds) } : undefined,
+      },
     )
   }
   throw redirect(safeRedirect(parsed.data.redirectTo), {
-    headers: { 'Set-Cookie': await commitSessionCookie(context, session.token, session.expiresAt) },
+    headers: { 'Set-Cookie': await commitSessionCookie(context, result.token, result.expiresAt) },
   })
 }
 

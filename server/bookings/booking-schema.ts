@@ -1,12 +1,11 @@
 import { z } from 'zod'
 import { slugSchema } from '../restaurants/floor-schema.ts'
+import { instantSchema } from '../validation/instant.ts'
 
 /** POST /api/bookings body. "in the future" is checked against the request time by the service. */
 export const createBookingSchema = z.object({
   restaurant: slugSchema,
-  startAt: z
-    .string()
-    .datetime({ offset: true, message: 'startAt must be ISO-8601 with an offset, e.g. 2031-06-01T19:00:00+02:00' }),
+  startAt: instantSchema('startAt'),
   partySize: z.number().int('partySize must be a whole number').min(1).max(100),
   durationMinutes: z.number().int().min(15).max(480).optional(),
   zone: z.string().min(1).max(64).optional(),
@@ -27,7 +26,7 @@ export type CreateBookingInput = z.infer<typeof createBookingSchema>
 export const listBookingsSchema = z.object({
   restaurant: slugSchema,
   status: z.enum(['pending_allocation', 'confirmed', 'cancelled']).optional(),
-  from: z.string().datetime({ offset: true }).optional(),
-  to: z.string().datetime({ offset: true }).optional(),
+  from: instantSchema('from').optional(),
+  to: instantSchema('to').optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 })

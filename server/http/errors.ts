@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, Response } from 'express'
 import { AppError } from '../errors.ts'
 import { isDatabaseUnavailable, OUTAGE_RETRY_AFTER_SECONDS } from '../db/outage.ts'
+import { logUnexpectedError } from './log-redaction.ts'
 
 export function sendError(res: Response, status: number, code: string, message: string, issues?: unknown[]) {
   res.status(status).json({ error: { code, message, ...(issues ? { issues } : {}) } })
@@ -28,6 +29,6 @@ export const apiErrorHandler: ErrorRequestHandler = (error, _req, res, next) => 
     res.set('Retry-After', String(OUTAGE_RETRY_AFTER_SECONDS))
     return sendError(res, 503, 'DATABASE_UNAVAILABLE', 'The database cannot be reached right now; retry shortly')
   }
-  console.error('[api] unexpected error:', error)
+  logUnexpectedError('api', error)
   return sendError(res, 500, 'INTERNAL', 'Something went wrong on our side; the error was logged')
 }

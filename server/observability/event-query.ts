@@ -3,12 +3,13 @@ import type { Database } from '../db/client.ts'
 import { listEvents } from '../db/queries/events.ts'
 import { findRestaurantBySlug, listRestaurants } from '../db/queries/restaurants.ts'
 import { AppError } from '../errors.ts'
+import { instantSchema } from '../validation/instant.ts'
 
 export const eventQuerySchema = z.object({
   type: z.string().min(1).max(100).optional(),
   booking: z.string().uuid().optional(),
   restaurant: z.string().min(1).max(64).optional(),
-  since: z.string().datetime({ offset: true }).optional(),
+  since: instantSchema('since').optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 })
 

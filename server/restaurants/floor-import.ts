@@ -1,9 +1,12 @@
 import { and, eq, inArray, notInArray, sql } from 'drizzle-orm'
 import type { Database } from '../db/client.ts'
 import { diningTables, restaurants, tableAdjacency, zones } from '../db/schema/restaurants.ts'
-import { listTables, tablesWithLiveFutureAllocations } from '../db/queries/restaurants.ts'
+import { bookingsInRemovedZones, listTables, tablesWithLiveFutureAllocations } from '../db/queries/restaurants.ts'
 import { AppError } from '../errors.ts'
 import type { Floor } from './floor-schema.ts'
+
+/** a 409 names at most this many bookings */
+const MAX_NAMED_BOOKINGS = 20
 
 export interface ImportedFloor {
   id: string
@@ -44,6 +47,21 @@ export async function importFloor(db: Database, slug: string, floor: Floor, now 
       .returning({ id: restaurants.id, floorVersion: restaurants.floorVersion, createdAt: restaurants.createdAt })
     if (!restaurant) throw new Error('restaurant upsert returned no row')
     const restaurantId = restaurant.id
+
+    const stranded = await bookingsInRemovedZones(tx, {
+      restaurantId,
+      keptZoneKeys: floor.zones.map((zone) => zone.key),
+      limit: MAX_NAMED_BOOKINGS,
+    })
+    if (stranded.length > 0) {
+      const zoneKeys = [...new Set(stranded.map((row) => row.zone))]
+      throw new AppError(
+        'FLOOR_ZONE_IN_USE',
+        `Cannot remove zone(s) ${zoneKeys.join(', ')}: booking(s) ${stranded.map((row) => row.reference).join(', ')}${stranded.length === MAX_NAMED_BOOKINGS ? ' and maybe more' : ''} name them as their zone (cancelled ones included, to keep their history). Keep the zone in the floor; it can have no active tables.`,
+        409,
+        stranded.map((row) => ({ zone: row.zone, booking: row.reference, status: row.status })),
+      )
+    }
 
     const existingTables = await listTables(tx, restaurantId)
     const wantedKeys = new Set(floor.tables.map((table) => table.key))

@@ -7,7 +7,7 @@ const config = loadConfig({
   ...process.env,
   NODE_ENV: 'test',
   MAITRE_DEMO: '0',
-  SESSION_SECRET: 'crash-worker-secret-0123',
+  SESSION_SECRET: 'crash-worker-secret-0123456789abcdef',
 })
 await createEngine(config, {
   workerConcurrency: 1,

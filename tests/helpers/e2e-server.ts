@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { loadConfig } from '../../server/config.ts'
-import { startServer, type RunningServer } from '../../server/main.ts'
+import { startServer, type RunningServer, type StartOptions } from '../../server/main.ts'
 import { createFreshDatabaseUrl } from './test-database.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
@@ -52,7 +52,7 @@ export interface E2eServer extends RunningServer {
  * The production build served by the real server in demo mode (demo restaurants and users) on a
  * fresh database: PGlite in memory, or a new Postgres database when DATABASE_URL is set.
  */
-export async function startE2eServer(): Promise<E2eServer> {
+export async function startE2eServer(options: Partial<StartOptions> = {}): Promise<E2eServer> {
   ensureFreshBuild()
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'maitre-e2e-'))
   const fresh = await createFreshDatabaseUrl()
@@ -72,6 +72,7 @@ export async function startE2eServer(): Promise<E2eServer> {
       log: () => {},
       demoBookings: 0,
       simulatorIntervalMs: 0,
+      ...options,
     })
   } catch (error) {
     await fresh.drop()

@@ -17,7 +17,7 @@ export async function createTestEngine(
     NODE_ENV: 'test',
     MAITRE_DEMO: '0',
     DATA_DIR: './tmp/test-data',
-    SESSION_SECRET: 'test-session-secret-0123456789',
+    SESSION_SECRET: 'test-session-secret-0123456789abcdef',
     MAITRE_API_TOKEN: 'test-token-123',
     ...(fresh.url ? { DATABASE_URL: fresh.url } : {}),
     ...env,

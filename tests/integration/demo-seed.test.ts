@@ -47,19 +47,21 @@ describe('demo seed', () => {
   })
 
   it('demo users sign in with the demo password and carry their role', async () => {
+    const client = { clientIp: '127.0.0.1' }
     for (const user of DEMO_USERS) {
-      const session = await engine.auth.signIn(user.email, DEMO_PASSWORD)
-      expect(session?.token).toBeTruthy()
-      const sessionUser = await engine.auth.getSessionUser(session!.token)
+      const session = await engine.auth.signIn(user.email, DEMO_PASSWORD, client)
+      if (!session.ok) throw new Error(`${user.email} could not sign in: ${session.message}`)
+      const sessionUser = await engine.auth.getSessionUser(session.token)
       expect(sessionUser?.roles).toEqual(user.roles)
     }
-    expect(await engine.auth.signIn('ops@demo.maitre', 'wrong-password')).toBeNull()
-    expect(await engine.auth.signIn('nobody@demo.maitre', DEMO_PASSWORD)).toBeNull()
+    expect(await engine.auth.signIn('ops@demo.maitre', 'wrong-password', client)).toMatchObject({ ok: false })
+    expect(await engine.auth.signIn('nobody@demo.maitre', DEMO_PASSWORD, client)).toMatchObject({ ok: false })
   })
 
   it('signing out ends the session', async () => {
-    const session = await engine.auth.signIn('staff@demo.maitre', DEMO_PASSWORD)
-    await engine.auth.signOut(session!.token)
-    expect(await engine.auth.getSessionUser(session!.token)).toBeNull()
+    const session = await engine.auth.signIn('staff@demo.maitre', DEMO_PASSWORD, { clientIp: '127.0.0.1' })
+    if (!session.ok) throw new Error(session.message)
+    await engine.auth.signOut(session.token)
+    expect(await engine.auth.getSessionUser(session.token)).toBeNull()
   })
 })

@@ -29,7 +29,7 @@ describe(`a job whose process is killed is delivered again and finishes (${proce
   const env = () => ({
     NODE_ENV: 'test',
     MAITRE_DEMO: '0',
-    SESSION_SECRET: 'recovery-test-secret-0123',
+    SESSION_SECRET: 'recovery-test-secret-0123456789abcdef',
     DATA_DIR: dataDir,
     FEATURE_AUTO_ASSIGN_RETRY_POLICY_V2: '1',
     ...(fresh.url ? { DATABASE_URL: fresh.url } : {}),

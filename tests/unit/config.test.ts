@@ -31,6 +31,17 @@ describe('loadConfig', () => {
     expect((error as Error).message).toContain('SESSION_SECRET')
   })
 
+  it('refuses a SESSION_SECRET shorter than 32 characters, saying how to make one', () => {
+    expect(() => loadConfig({ ...base, SESSION_SECRET: 'x'.repeat(31) })).toThrow(/SESSION_SECRET must be at least 32/)
+    expect(loadConfig({ ...base, SESSION_SECRET: 'x'.repeat(32) }).sessionSecret).toBe('x'.repeat(32))
+  })
+
+  it('reads METRICS_TOKEN (unset leaves /metrics open) and refuses a short one', () => {
+    expect(loadConfig({ ...base }).metricsToken).toBeUndefined()
+    expect(loadConfig({ ...base, METRICS_TOKEN: 'm'.repeat(20) }).metricsToken).toBe('m'.repeat(20))
+    expect(() => loadConfig({ ...base, METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN/)
+  })
+
   it('refuses the demo token and demo mode in production', () => {
     expect(() =>
       loadConfig({ ...base, NODE_ENV: 'production', MAITRE_API_TOKEN: DEMO_API_TOKEN, SESSION_SECRET: 'x'.repeat(32) }),

@@ -1,6 +1,7 @@
-import { and, eq, gt, inArray, isNull, sql } from 'drizzle-orm'
+import { and, asc, eq, gt, inArray, isNull, notInArray, sql } from 'drizzle-orm'
 import type { Executor } from '../client.ts'
 import { tableAllocations } from '../schema/allocations.ts'
+import { bookings } from '../schema/bookings.ts'
 import { diningTables, restaurants, tableAdjacency, zones } from '../schema/restaurants.ts'
 
 export async function findRestaurantBySlug(db: Executor, slug: string) {
@@ -55,4 +56,22 @@ export async function bumpAvailabilityVersion(db: Executor, restaurantId: string
     .where(eq(restaurants.id, restaurantId))
     .returning({ version: restaurants.availabilityVersion })
   return row?.version ?? 0
+}
+
+/**
+ * Bookings (any status: cancelled ones keep their history) whose preferred zone is one of this
+ * restaurant's zones outside `keptZoneKeys`, at most `limit`: a floor import that removes those
+ * zones would break bookings.zone_id.
+ */
+export async function bookingsInRemovedZones(
+  db: Executor,
+  input: { restaurantId: string; keptZoneKeys: string[]; limit: number },
+) {
+  return db
+    .select({ zone: zones.key, reference: bookings.reference, status: bookings.status })
+    .from(bookings)
+    .innerJoin(zones, eq(zones.id, bookings.zoneId))
+    .where(and(eq(zones.restaurantId, input.restaurantId), notInArray(zones.key, input.keptZoneKeys)))
+    .orderBy(asc(zones.key), asc(bookings.reference))
+    .limit(input.limit)
 }

@@ -8,6 +8,8 @@ export const users = pgTable('users', {
   name: text('name').notNull(),
   /** scrypt$N$r$p$salt$hash; null for users who only sign in through Supabase */
   passwordHash: text('password_hash'),
+  /** set by `npm run user -- disable`: no sign-in, and existing sessions stop working */
+  disabledAt: timestamp('disabled_at', { withTimezone: true }),
   createdAt: createdAt(),
 })
 
@@ -78,7 +80,10 @@ export const sessions = pgTable(
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
+    /** absolute end of the session, set at sign-in */
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    /** last request made with it: the idle timeout counts from here */
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
     createdAt: createdAt(),
   },
   (t) => [index('sessions_user_idx').on(t.userId)],
