@@ -1,5 +1,7 @@
 import { ConfigError, loadConfig } from './config.ts'
 import { startServer } from './main.ts'
+import { startupBanner } from './startup/banner.ts'
+import { portUnavailableMessage } from './startup/port-check.ts'
 
 async function main() {
   let config
@@ -13,11 +15,14 @@ async function main() {
     throw error
   }
   const dev = process.argv.includes('--dev')
+  // before migrations and seeding: a taken port is one line, not a stack trace after the work
+  const portProblem = await portUnavailableMessage(config.port, config.host)
+  if (portProblem) {
+    console.error(portProblem)
+    process.exit(1)
+  }
   const running = await startServer(config, { dev })
-  console.log(
-    `Maitre is listening on ${running.url} (${config.databaseUrl ? 'Postgres' : `PGlite in ${config.dataDir}`})`,
-  )
-  if (config.apiTokenIsDemo) console.log(`API token (demo): ${config.apiToken}`)
+  console.log(startupBanner(config, running))
 
   let signals = 0
   const shutdown = (signal: string) => {

@@ -6,6 +6,7 @@ import { apiErrorHandler, sendError } from './errors.ts'
 import { restaurantRoutes } from './restaurants-routes.ts'
 import { bookingRoutes } from './bookings-routes.ts'
 import { eventRoutes } from './events-routes.ts'
+import { requestLog } from './request-log.ts'
 
 export interface HttpAppOptions {
   /** the Remix request handler (pages); absent in API-only tests */
@@ -18,6 +19,7 @@ export function createHttpApp(engine: Engine, options: HttpAppOptions = {}) {
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', true)
+  app.use(requestLog({ level: engine.config.logLevel, json: engine.config.nodeEnv === 'production' }))
   // only answers worth compressing: pages, assets and listings; a booking's 201 is a few hundred
   // bytes, and wrapping every write of it cost measurable CPU at hundreds of bookings per second
   const compress = compression()
