@@ -24,7 +24,11 @@ interface Started {
 }
 
 function runStart(env: Record<string, string>): Started {
-  const child = spawn(process.execPath, [startScript], { cwd: root, env: childEnv(env), stdio: 'pipe' })
+  const child = spawn(process.execPath, [startScript], {
+    cwd: root,
+    env: childEnv(env) as NodeJS.ProcessEnv,
+    stdio: 'pipe',
+  })
   let output = ''
   child.stdout!.on('data', (chunk) => (output += chunk))
   child.stderr!.on('data', (chunk) => (output += chunk))
