@@ -193,7 +193,7 @@ export async function markFailedAttempt(db: Executor, input: FailedAttemptInput)
   return rows.length > 0 ? { outcome: 'retry', nextAttemptAt } : { outcome: 'stale' }
 }
 
-/** The booking's emails, oldest first (CONTRACT's Booking.emails is built from these). */
+/** The booking's emails, oldest first (the API's Booking.emails, docs/api.md, is built from these). */
 export async function listEmailsForBooking(db: Executor, bookingId: string): Promise<OutboxEmail[]> {
   return db
     .select()
