@@ -130,7 +130,7 @@ describe('npm start (scripts/start.mjs)', () => {
       await fetch(`http://127.0.0.1:${port}/api/bookings?from=${from}&to=${to}`, { headers })
     ).json()
     expect(bookings.total).toBe(0)
-  })
+  }, 180_000)
 
   it('binds every interface in demo mode when HOST says so', async () => {
     ensureFreshBuild()
@@ -146,5 +146,38 @@ describe('npm start (scripts/start.mjs)', () => {
     const running = await startServer(config, { inMemory: true, log: () => {} })
     cleanups.push(() => running.stop())
     expect(running.boundHost).toBe('0.0.0.0')
-  })
+  }, 180_000)
+
+  it('npm run dev serves the pages through Vite, with no production build needed', async () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
+    expect(pkg.scripts.dev).toContain('server/index.ts --dev')
+    const dataDir = tempDataDir()
+    // its own process group: `tsx watch` runs the server in a child, and both must stop
+    const child = spawn('npm', ['run', 'dev'], {
+      cwd: root,
+      env: childEnv({ PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, MAITRE_DEMO: '0' }) as NodeJS.ProcessEnv,
+      stdio: 'pipe',
+      detached: true,
+    })
+    let output = ''
+    child.stdout.on('data', (chunk) => (output += chunk))
+    child.stderr.on('data', (chunk) => (output += chunk))
+    const exited = new Promise((resolve) => child.on('exit', resolve))
+    cleanups.push(async () => {
+      if (child.exitCode !== null) return
+      process.kill(-child.pid!, 'SIGTERM')
+      const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 15_000)
+      await exited
+      clearTimeout(timer)
+    })
+    const started: Started = { child, output: () => output, exited: exited as Promise<number | null> }
+    await waitForOutput(started, /\n {2}docs {2,}.*\n/, 120_000)
+    const port = Number(/open +http:\/\/localhost:(\d+)/.exec(output)![1])
+    const login = await fetch(`http://127.0.0.1:${port}/login`)
+    expect(login.status).toBe(200)
+    const html = await login.text()
+    expect(html).toContain('Sign in')
+    // served by Vite's dev middleware: modules come from the source tree, not build/client/assets
+    expect(html).toMatch(/\/@vite\/client|\/app\/root\.tsx|\/@id\//)
+  }, 180_000)
 })
