@@ -44,7 +44,11 @@ describe('the repository is self-contained', () => {
       })
     }
     expect(scanned).toBeGreaterThan(100)
-    expect(found, found.join('\n')).toEqual([])
+    const where =
+      "Point to the repository's own documents instead: running and configuring -> docs/operations.md; " +
+      'the planner -> docs/planner.md; the HTTP API, pages and event types -> docs/api.md ' +
+      '(sections "Pages" and "Events"); decisions -> docs/decisions/.'
+    expect(found, `${found.join('\n')}\n${where}`).toEqual([])
   })
 
   it('the documents the README and the code point to exist', () => {
