@@ -1,4 +1,4 @@
-// Public entry of the planner: pure, deterministic table-combination search (CONTRACT.md §2).
+// Public entry of the planner: pure, deterministic table-combination search (contract: docs/planner.md).
 export { quoteTables } from './quote'
 export { explainQuote } from './explain'
 export type { TableSpec, BusyWindow, QuoteInput, Plan, Quote, PlannerReason, PlannerStats, StrategyName } from './types'

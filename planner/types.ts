@@ -1,4 +1,4 @@
-// Public types of the planner (CONTRACT.md §2), plus the documented extension fields.
+// Public types of the planner (contract: docs/planner.md), plus the documented extension fields.
 
 export interface TableSpec {
   id: string

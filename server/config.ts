@@ -10,6 +10,11 @@ const booleanFlag = z
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  HOST: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).optional(),
+  MAITRE_SIMULATOR: z.enum(['0', '1']).optional(),
+  MAITRE_SIMULATOR_BOOKINGS_PER_MINUTE: z.coerce.number().min(0).max(6_000).default(20),
+  MAITRE_SIMULATOR_CANCEL_SHARE: z.coerce.number().min(0).max(1).default(0.1),
   DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z.string().url().optional(),
   REDIS_URL: z.string().url().optional(),
@@ -38,9 +43,24 @@ export const DEMO_API_TOKEN = 'dev-token'
 
 export type FlagOverrides = Record<string, boolean | number>
 
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
+
+export interface SimulatorConfig {
+  /** MAITRE_SIMULATOR; on by default in demo mode. It only ever books into the demo restaurants. */
+  enabled: boolean
+  /** steady traffic after the initial burst; 0 stops it */
+  bookingsPerMinute: number
+  /** share of steady-traffic ticks that cancel one of the simulator's earlier bookings instead */
+  cancelShare: number
+}
+
 export interface Config {
   nodeEnv: 'development' | 'production' | 'test'
   port: number
+  /** interface to bind: HOST, else 127.0.0.1 in demo mode (published password and token), else all */
+  host: string | undefined
+  logLevel: LogLevel
+  simulator: SimulatorConfig
   dataDir: string
   databaseUrl: string | undefined
   redisUrl: string | undefined
@@ -114,6 +134,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
+    host: e.HOST ?? (demo ? '127.0.0.1' : undefined),
+    // tests make thousands of requests; their request lines would bury the test output
+    logLevel: e.LOG_LEVEL ?? (e.NODE_ENV === 'test' ? 'silent' : 'info'),
+    simulator: {
+      enabled: e.MAITRE_SIMULATOR ? e.MAITRE_SIMULATOR === '1' : demo,
+      bookingsPerMinute: e.MAITRE_SIMULATOR_BOOKINGS_PER_MINUTE,
+      cancelShare: e.MAITRE_SIMULATOR_CANCEL_SHARE,
+    },
     dataDir,
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,

@@ -1,6 +1,8 @@
 import { ConfigError, loadConfig } from './config.ts'
 import { startServer } from './main.ts'
 import { installProcessGuards } from './process-guards.ts'
+import { startupBanner } from './startup/banner.ts'
+import { portUnavailableMessage } from './startup/port-check.ts'
 
 /** SIGTERM to exit: the drain inside gives requests and jobs their time, this is the backstop */
 const SHUTDOWN_DEADLINE_MS = 10_000
@@ -18,11 +20,14 @@ async function main() {
     throw error
   }
   const dev = process.argv.includes('--dev')
+  // before migrations and seeding: a taken port is one line, not a stack trace after the work
+  const portProblem = await portUnavailableMessage(config.port, config.host)
+  if (portProblem) {
+    console.error(portProblem)
+    process.exit(1)
+  }
   const running = await startServer(config, { dev })
-  console.log(
-    `Maitre is listening on ${running.url} (${config.databaseUrl ? 'Postgres' : `PGlite in ${config.dataDir}`})`,
-  )
-  if (config.apiTokenIsDemo) console.log(`API token (demo): ${config.apiToken}`)
+  console.log(startupBanner(config, running))
 
   let signals = 0
   const shutdown = (signal: string) => {

@@ -12,7 +12,7 @@ import { createHttpApp } from './http/app.ts'
 import { logUnexpectedError } from './http/log-redaction.ts'
 import { closeIdleSockets, type SocketTimeouts } from './http/socket-timeouts.ts'
 import { seedDemoIfEmpty } from './sim/demo-seed.ts'
-import { startSimulator } from './sim/simulator.ts'
+import { simulatorIntervalMs, startSimulator } from './sim/simulator.ts'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 export const buildDir = path.join(root, 'build')
@@ -21,18 +21,20 @@ export interface RunningServer {
   engine: Engine
   url: string
   port: number
+  /** the address it is bound to (127.0.0.1, 0.0.0.0, ::) */
+  boundHost: string
   stop(): Promise<void>
 }
 
 export interface StartOptions extends EngineOptions {
   /** serve pages through Vite's dev middleware instead of the production build */
   dev?: boolean
-  /** host to bind; defaults to all interfaces */
+  /** host to bind; defaults to config.host (127.0.0.1 in demo mode unless HOST is set, else all interfaces) */
   host?: string
   log?: (line: string) => void
   /** demo mode: bookings made right after seeding (default 150) */
   demoBookings?: number
-  /** demo mode: ms between simulated bookings afterwards (default 3000; 0 stops the traffic) */
+  /** demo mode: ms between simulated bookings afterwards (default from MAITRE_SIMULATOR_BOOKINGS_PER_MINUTE; 0 stops the traffic) */
   simulatorIntervalMs?: number
   /** how long a connection may sit without a request or bytes (tests shorten them) */
   socketTimeouts?: Partial<SocketTimeouts>
@@ -111,11 +113,12 @@ export async function startServer(config: Config, options: StartOptions = {}): P
   const engine = await createEngine(config, options)
   try {
     let simulator: Awaited<ReturnType<typeof startSimulator>> | undefined
-    if (config.demo) {
-      const seeded = await seedDemoIfEmpty(engine, log)
+    const seeded = config.demo ? await seedDemoIfEmpty(engine, log) : false
+    if (config.simulator.enabled) {
       simulator = await startSimulator(engine, {
         initialBookings: seeded ? (options.demoBookings ?? 150) : 0,
-        intervalMs: options.simulatorIntervalMs ?? 3_000,
+        intervalMs: options.simulatorIntervalMs ?? simulatorIntervalMs(config.simulator.bookingsPerMinute),
+        cancelShare: config.simulator.cancelShare,
         log,
       })
     }
@@ -125,15 +128,16 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     closeIdleSockets(server, options.socketTimeouts)
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
-      server.listen(config.port, options.host, () => resolve())
+      server.listen(config.port, options.host ?? config.host, () => resolve())
     })
-    const port = (server.address() as AddressInfo).port
+    const { port, address: boundHost } = server.address() as AddressInfo
     const url = `http://localhost:${port}`
     let stopping: Promise<void> | undefined
     return {
       engine,
       url,
       port,
+      boundHost,
       stop() {
         stopping ??= (async () => {
           // no new connections; idle keep-alive ones close now, busy ones after their request

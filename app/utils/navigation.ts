@@ -14,7 +14,7 @@ export interface NavSection {
   items: NavItem[]
 }
 
-/** Every page of CONTRACT §4 (plus user administration) and the permission it needs. */
+/** Every page of the control plane (docs/api.md, "Pages"; plus user administration) and the permission it needs. */
 export const NAV_SECTIONS: NavSection[] = [
   {
     title: 'Dashboards',

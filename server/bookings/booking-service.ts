@@ -8,10 +8,12 @@ import { makeJobDueNow } from '../db/queries/auto-assign-jobs.ts'
 import { bookings, type Booking } from '../db/schema/bookings.ts'
 import { restaurants, type Restaurant } from '../db/schema/restaurants.ts'
 import {
+  countBookingsMatching,
   findBookingById,
   findBookingByIdempotencyKey,
   insertBookingWithAvailability,
-  listBookings,
+  listBookingsAfter,
+  type BookingListFilter,
 } from '../db/queries/bookings.ts'
 import { bumpAvailabilityVersion } from '../db/queries/restaurants.ts'
 import type { DirectoryEntry as RestaurantEntry, RestaurantDirectory } from '../restaurants/restaurant-directory.ts'
@@ -27,6 +29,7 @@ import { createBookingSchema, listBookingsSchema, type CreateBookingInput } from
 import { buildCancellationEmail, CONFIRMATION_KIND } from '../notify/confirmation-email.ts'
 import { confirmationMayHaveGoneOut, enqueueEmail, findEmailOfKind } from '../notify/outbox-queries.ts'
 import { presentBookings, type ApiBooking } from './present-booking.ts'
+import { decodeBookingCursor, encodeBookingCursor } from './booking-cursor.ts'
 
 export interface AutoAssignAnswer {
   outcome: 'confirmed' | 'queued' | 'timeout'
@@ -39,6 +42,13 @@ export interface CreateBookingAnswer {
   status: 201 | 200
   booking: ApiBooking
   autoAssign: AutoAssignAnswer
+}
+
+/** GET /api/bookings: a page, the number of bookings matching in all, and the next page's cursor (null: last page). */
+export interface BookingPage {
+  bookings: ApiBooking[]
+  total: number
+  nextCursor: string | null
 }
 
 const uuidSchema = z.string().uuid()
@@ -401,20 +411,37 @@ export function createBookingService(
       return presentOne(row)
     },
 
-    async list(query: unknown): Promise<ApiBooking[]> {
+    /** One page of bookings by start time, with how many matched in all and where the next page starts. */
+    async list(query: unknown): Promise<BookingPage> {
       const parsed = listBookingsSchema.safeParse(query)
       if (!parsed.success)
         throw new AppError('VALIDATION_FAILED', 'The query is not valid; see issues', 400, parsed.error.issues)
-      const entry = await directory.bySlug(parsed.data.restaurant)
-      if (!entry) throw new AppError('RESTAURANT_NOT_FOUND', `There is no restaurant "${parsed.data.restaurant}"`, 404)
-      const rows = await listBookings(db, {
-        restaurantId: entry.restaurant.id,
+      const { restaurant, limit, cursor } = parsed.data
+      let restaurantId: string | undefined
+      if (restaurant) {
+        const entry = await directory.bySlug(restaurant)
+        if (!entry) throw new AppError('RESTAURANT_NOT_FOUND', `There is no restaurant "${restaurant}"`, 404)
+        restaurantId = entry.restaurant.id
+      }
+      const filter: BookingListFilter = {
+        restaurantId,
         status: parsed.data.status,
+        assignmentState: parsed.data.assignmentState,
         from: parsed.data.from ? new Date(parsed.data.from) : undefined,
         to: parsed.data.to ? new Date(parsed.data.to) : undefined,
-        limit: parsed.data.limit,
-      })
-      return present(rows)
+      }
+      const after = cursor ? decodeBookingCursor(cursor) : undefined
+      const [rows, total] = await Promise.all([
+        listBookingsAfter(db, { ...filter, after, limit: limit + 1 }),
+        countBookingsMatching(db, filter),
+      ])
+      const page = rows.slice(0, limit)
+      const last = page.at(-1)
+      return {
+        bookings: await present(page),
+        total,
+        nextCursor: rows.length > limit && last ? encodeBookingCursor(last) : null,
+      }
     },
 
     /**

@@ -11,6 +11,7 @@ import { restaurantRoutes } from './restaurants-routes.ts'
 import { bookingRoutes } from './bookings-routes.ts'
 import { eventRoutes } from './events-routes.ts'
 import { healthCheck } from './health.ts'
+import { requestLog } from './request-log.ts'
 
 export interface HttpAppOptions {
   /** the Remix request handler (pages); absent in API-only tests */
@@ -25,6 +26,7 @@ export function createHttpApp(engine: Engine, options: HttpAppOptions = {}) {
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', engine.config.trustProxy)
+  app.use(requestLog({ level: engine.config.logLevel, json: engine.config.nodeEnv === 'production' }))
   app.use(
     securityHeaders({ production: engine.config.nodeEnv === 'production', devServer: options.devServer ?? false }),
   )

@@ -13,7 +13,7 @@ export function bookingRoutes(engine: Engine): Router {
   })
   router.get('/', async (req, res, next) => {
     try {
-      res.json({ bookings: await engine.bookings.list(req.query) })
+      res.json(await engine.bookings.list(req.query))
     } catch (error) {
       next(error)
     }

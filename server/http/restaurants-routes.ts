@@ -1,8 +1,29 @@
 import { Router } from 'express'
 import type { Engine } from '../engine.ts'
+import { restaurantSummaries, storedFloor } from '../db/queries/restaurant-floors.ts'
+import { AppError } from '../errors.ts'
+import { exportFloor } from '../restaurants/floor-export.ts'
+import { slugSchema } from '../restaurants/floor-schema.ts'
 
 export function restaurantRoutes(engine: Engine): Router {
   const router = Router()
+  router.get('/', async (_req, res, next) => {
+    try {
+      res.json({ restaurants: await restaurantSummaries(engine.db) })
+    } catch (error) {
+      next(error)
+    }
+  })
+  router.get('/:slug', async (req, res, next) => {
+    try {
+      const slug = slugSchema.safeParse(req.params.slug)
+      const stored = slug.success ? await storedFloor(engine.db, slug.data) : undefined
+      if (!stored) throw new AppError('RESTAURANT_NOT_FOUND', `There is no restaurant "${req.params.slug}"`, 404)
+      res.json(exportFloor(stored))
+    } catch (error) {
+      next(error)
+    }
+  })
   router.put('/:slug', async (req, res, next) => {
     try {
       const restaurant = await engine.restaurants.putFloor(req.params.slug, req.body)

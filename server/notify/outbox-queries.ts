@@ -334,7 +334,7 @@ export async function listNotifications(db: Executor, kind: string, limit = 100)
     .limit(limit)
 }
 
-/** The booking's emails, oldest first (CONTRACT's Booking.emails is built from these). */
+/** The booking's emails, oldest first (the API's Booking.emails, docs/api.md, is built from these). */
 export async function listEmailsForBooking(db: Executor, bookingId: string): Promise<OutboxEmail[]> {
   return db
     .select()

@@ -20,18 +20,13 @@ export async function seedDemoIfEmpty(engine: Engine, log: (line: string) => voi
   const [row] = await engine.db.select({ count: sql<number>`count(*)::int` }).from(restaurants)
   if ((row?.count ?? 0) > 0) {
     log('Demo mode: database already has data, not seeding')
-    printDemoLogins(log)
     return false
   }
   for (const restaurant of DEMO_RESTAURANTS) {
     await importFloor(engine.db, restaurant.slug, floorSchema.parse(restaurant.floor()))
   }
   for (const user of DEMO_USERS) await createUser(engine.db, { ...user, password: DEMO_PASSWORD })
+  // the logins are part of the start-up banner, printed once the server listens
   log(`Demo mode: seeded ${DEMO_RESTAURANTS.length} restaurants and ${DEMO_USERS.length} users`)
-  printDemoLogins(log)
   return true
-}
-
-function printDemoLogins(log: (line: string) => void) {
-  log(`Demo logins (password "${DEMO_PASSWORD}"): ${DEMO_USERS.map((user) => user.email).join(', ')}`)
 }

@@ -2,6 +2,15 @@ import type { Engine } from '../engine.ts'
 import { listZones } from '../db/queries/restaurants.ts'
 import { simulatedBooking, type SimRestaurant } from './traffic.ts'
 import { seededRandom } from './seeded-random.ts'
+import { DEMO_RESTAURANTS } from './demo-floors.ts'
+
+/** The only restaurants the simulator books into: restaurants people create are never touched. */
+export const SIMULATED_RESTAURANT_SLUGS: ReadonlySet<string> = new Set(DEMO_RESTAURANTS.map((r) => r.slug))
+
+/** Milliseconds between steady-traffic ticks for a rate in bookings per minute (0: no steady traffic). */
+export function simulatorIntervalMs(bookingsPerMinute: number): number {
+  return bookingsPerMinute > 0 ? Math.max(10, Math.round(60_000 / bookingsPerMinute)) : 0
+}
 
 export interface SimulatorOptions {
   /** bookings made at once when the simulator starts, so every page has data */
@@ -16,13 +25,15 @@ export interface SimulatorOptions {
 
 /**
  * Demo traffic through the real intake path (validation, inline auto-assign, jobs), so the
- * dashboards, events and manual-review queue fill the way they would in production.
+ * dashboards, events and manual-review queue fill the way they would in production. It books only
+ * into the demo restaurants (SIMULATED_RESTAURANT_SLUGS) and cancels only bookings it made itself.
  */
 export async function startSimulator(engine: Engine, options: SimulatorOptions = {}) {
   const random = seededRandom(options.seed ?? 20261123)
   const log = options.log ?? (() => {})
   const restaurants: SimRestaurant[] = []
   for (const restaurant of await engine.restaurants.list()) {
+    if (!SIMULATED_RESTAURANT_SLUGS.has(restaurant.slug)) continue
     restaurants.push({
       slug: restaurant.slug,
       timezone: restaurant.timezone,
@@ -45,7 +56,10 @@ export async function startSimulator(engine: Engine, options: SimulatorOptions =
     }
   }
 
-  if (restaurants.length === 0) return { stop: async () => {}, made }
+  if (restaurants.length === 0) {
+    log('simulator: no demo restaurants in this database, so no simulated traffic')
+    return { stop: async () => {}, made, restaurants: [] as string[] }
+  }
   const initial = options.initialBookings ?? 0
   for (let i = 0; i < initial && !stopped; i++) await book()
   if (initial > 0) log(`simulator: made ${initial} demo bookings`)
@@ -68,6 +82,8 @@ export async function startSimulator(engine: Engine, options: SimulatorOptions =
 
   return {
     made,
+    /** slugs it books into */
+    restaurants: restaurants.map((restaurant) => restaurant.slug),
     async stop() {
       stopped = true
       if (timer) clearInterval(timer)

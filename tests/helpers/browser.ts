@@ -5,14 +5,30 @@ import { chromium, type Browser, type Page } from 'playwright-core'
 export const CHROMIUM_PATH = '/usr/bin/chromium'
 const INSTALL_COMMAND = 'apt-get update && apt-get install -y chromium'
 
-/** Debian's Chromium, installed on demand when running as root. */
-function ensureChromium(): void {
-  if (fs.existsSync(CHROMIUM_PATH)) return
-  if (process.getuid?.() === 0) {
-    execSync(INSTALL_COMMAND, { stdio: 'inherit' })
-    if (fs.existsSync(CHROMIUM_PATH)) return
+/**
+ * Debian's Chromium, installed on demand when running as root: announced in one line first, so
+ * nobody wonders why a test run is installing packages. Otherwise the error is the command to run.
+ */
+export function ensureChromium(
+  options: { path?: string; isRoot?: boolean; install?: () => void; say?: (line: string) => void } = {},
+): void {
+  const chromiumPath = options.path ?? CHROMIUM_PATH
+  if (fs.existsSync(chromiumPath)) return
+  const say = options.say ?? ((line: string) => process.stderr.write(`${line}\n`))
+  const isRoot = options.isRoot ?? process.getuid?.() === 0
+  if (isRoot) {
+    say(`The browser tests need Chromium at ${chromiumPath}; installing Debian's package now: ${INSTALL_COMMAND}`)
+    try {
+      ;(options.install ?? (() => execSync(INSTALL_COMMAND, { stdio: 'inherit' })))()
+    } catch {
+      // reported below with the command to run by hand
+    }
+    if (fs.existsSync(chromiumPath)) return
+    throw new Error(`Installing Chromium failed; run this and try again: ${INSTALL_COMMAND}`)
   }
-  throw new Error(INSTALL_COMMAND)
+  throw new Error(
+    `The browser tests need Chromium at ${chromiumPath}. Install it as root, then run the tests again: sudo sh -c '${INSTALL_COMMAND}'`,
+  )
 }
 
 /** Headless Debian Chromium driven by playwright-core (no downloaded browser builds). */

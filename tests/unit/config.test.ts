@@ -88,3 +88,31 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...base, DATABASE_URL: 'not a url' })).toThrow(/DATABASE_URL/)
   })
 })
+
+describe('loadConfig: binding, request log and simulator', () => {
+  it('binds 127.0.0.1 in demo mode unless HOST is set, and every interface outside demo mode', () => {
+    expect(loadConfig({ ...base }).host).toBe('127.0.0.1')
+    expect(loadConfig({ ...base, HOST: '0.0.0.0' }).host).toBe('0.0.0.0')
+    expect(loadConfig({ ...base, DATABASE_URL: 'postgres://u@localhost/db' }).host).toBeUndefined()
+  })
+
+  it('logs requests at info by default, silent under test, and refuses unknown levels', () => {
+    expect(loadConfig({ ...base }).logLevel).toBe('info')
+    expect(loadConfig({ ...base, NODE_ENV: 'test' }).logLevel).toBe('silent')
+    expect(loadConfig({ ...base, NODE_ENV: 'test', LOG_LEVEL: 'warn' }).logLevel).toBe('warn')
+    expect(() => loadConfig({ ...base, LOG_LEVEL: 'loud' })).toThrow(/LOG_LEVEL/)
+  })
+
+  it('runs the simulator in demo mode by default; MAITRE_SIMULATOR, its rate and cancel share are settable', () => {
+    expect(loadConfig({ ...base }).simulator).toEqual({ enabled: true, bookingsPerMinute: 20, cancelShare: 0.1 })
+    expect(loadConfig({ ...base, MAITRE_SIMULATOR: '0' }).simulator.enabled).toBe(false)
+    expect(loadConfig({ ...base, DATABASE_URL: 'postgres://u@localhost/db' }).simulator.enabled).toBe(false)
+    const tuned = loadConfig({
+      ...base,
+      MAITRE_SIMULATOR_BOOKINGS_PER_MINUTE: '120',
+      MAITRE_SIMULATOR_CANCEL_SHARE: '0.25',
+    })
+    expect(tuned.simulator).toEqual({ enabled: true, bookingsPerMinute: 120, cancelShare: 0.25 })
+    expect(() => loadConfig({ ...base, MAITRE_SIMULATOR_CANCEL_SHARE: '1.5' })).toThrow(/CANCEL_SHARE/)
+  })
+})

@@ -1,10 +1,10 @@
-import { and, asc, count, eq, gte, inArray, isNull, lt } from 'drizzle-orm'
-import type { Executor } from '../client.ts'
+import { and, asc, count, eq, gte, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm'
+import type { Database, Executor } from '../client.ts'
 import { runPrepared, type PreparedStatement } from '../prepared.ts'
 import { availabilityFromRow, busyWindowsJson, type Availability, type AvailabilityColumns } from './availability.ts'
 import { tableAllocations } from '../schema/allocations.ts'
 import { assignmentAttempts } from '../schema/assignment.ts'
-import { bookings, type Booking, type BookingStatus } from '../schema/bookings.ts'
+import { bookings, type AssignmentState, type Booking, type BookingStatus } from '../schema/bookings.ts'
 import { emailOutbox } from '../schema/outbox.ts'
 import { diningTables } from '../schema/restaurants.ts'
 
@@ -200,4 +200,58 @@ export async function insertBookingWithAvailability(
     now.toISOString(),
   ])
   return row ? { booking: bookingFromRow(row), availability: availabilityFromRow(row) } : undefined
+}
+
+/** What GET /api/bookings filters on; every field narrows, none is required here. */
+export interface BookingListFilter {
+  restaurantId?: string
+  status?: BookingStatus
+  assignmentState?: AssignmentState
+  /** start_at >= from */
+  from?: Date
+  /** start_at < to */
+  to?: Date
+}
+
+function bookingListConditions(filter: BookingListFilter): SQL[] {
+  const conditions: SQL[] = []
+  if (filter.restaurantId) conditions.push(eq(bookings.restaurantId, filter.restaurantId))
+  if (filter.status) conditions.push(eq(bookings.status, filter.status))
+  if (filter.assignmentState) conditions.push(eq(bookings.assignmentState, filter.assignmentState))
+  if (filter.from) conditions.push(gte(bookings.startAt, filter.from))
+  if (filter.to) conditions.push(lt(bookings.startAt, filter.to))
+  return conditions
+}
+
+/**
+ * One page of bookings in (start_at, id) order, strictly after `after` (keyset pagination: a page
+ * costs the same however deep, and a booking written meanwhile never shifts the pages already
+ * read). Ask for one row more than a page to learn whether another page follows.
+ */
+export async function listBookingsAfter(
+  db: Executor,
+  filter: BookingListFilter & { after?: { startAt: Date; id: string }; limit: number },
+): Promise<Booking[]> {
+  const conditions = bookingListConditions(filter)
+  if (filter.after) {
+    // a row comparison, so the (start_at, id) order has no ties to skip or repeat at a page edge
+    conditions.push(
+      sql`(${bookings.startAt}, ${bookings.id}) > (${filter.after.startAt.toISOString()}::timestamptz, ${filter.after.id}::uuid)`,
+    )
+  }
+  return db
+    .select()
+    .from(bookings)
+    .where(and(...conditions))
+    .orderBy(asc(bookings.startAt), asc(bookings.id))
+    .limit(filter.limit)
+}
+
+/** How many bookings match the filter in all, whatever page is being read. */
+export async function countBookingsMatching(db: Executor, filter: BookingListFilter): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(bookings)
+    .where(and(...bookingListConditions(filter)))
+  return Number(row?.n ?? 0)
 }

@@ -1,4 +1,4 @@
-// Brute-force reference model of the planner contract (CONTRACT.md §2) and of the strategies
+// Brute-force reference model of the planner contract (docs/planner.md) and of the strategies
 // documented in planner/strategies.ts. Written straight from the rules, with no pruning and
 // nothing shared with planner/: enumerate every subset of up to maxTables tables, keep the valid
 // ones, sort them by the strategy key, take the first `limit`.

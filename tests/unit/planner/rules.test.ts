@@ -1,4 +1,4 @@
-// The contract's plan-validity and ordering rules, case by case (CONTRACT.md §2).
+// The contract's plan-validity and ordering rules, case by case (docs/planner.md).
 import { describe, expect, it } from 'vitest'
 import { quoteTables, type QuoteInput } from '../../../planner/index'
 import { H, WINDOW, plansOf, reasonOf, request, table } from './helpers'
