@@ -21,6 +21,8 @@ import { createMailTransport } from './notify/mail-transport.ts'
 import { startOutboxWorker, type OutboxWorker } from './notify/outbox-worker.ts'
 import { createScheduler, type Scheduler } from './scheduling/scheduler.ts'
 import { createStateMachine, type StateMachine } from './assignment/state-machine.ts'
+import { createCoordinator, type Coordinator } from './assignment/pipelines/v3/coordinator.ts'
+import { createV3Resilience, type V3ResilienceBundle, type V3ResilienceOptions } from './resilience/v3-resilience.ts'
 
 export interface Engine {
   config: Config
@@ -41,6 +43,8 @@ export interface Engine {
   assignment: AssignmentDeps
   /** every assignment state change goes through it (server/assignment/state-machine.ts) */
   stateMachine: StateMachine
+  /** pipeline V3: the coordinator and the resilience objects it runs under */
+  v3: { coordinator: Coordinator; resilience: V3ResilienceBundle }
   /** true once close() has begun: health checks answer 503 while draining */
   isClosing(): boolean
   close(): Promise<void>
@@ -62,6 +66,8 @@ export interface EngineOptions {
   workers?: boolean
   now?: () => Date
   faults?: AssignmentFaults
+  /** V3 resilience settings (tests shorten the breaker, prefix the Redis keys) */
+  v3?: Omit<V3ResilienceOptions, 'redisUrl' | 'now'> & { lockWaitMs?: number }
 }
 
 /** Opens the database, applies migrations and starts the job queue and workers: one per process. */
@@ -115,6 +121,12 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     })
   }
   const directory = createRestaurantDirectory(db)
+  const v3Resilience = createV3Resilience(database, events, { ...options.v3, redisUrl: config.redisUrl, now })
+  const coordinator = createCoordinator(assignment, v3Resilience, {
+    timings,
+    cutoffMinutes: config.jobCutoffMinutes,
+    lockWaitMs: options.v3?.lockWaitMs,
+  })
   const scheduler = createScheduler({ db, now })
   let closing = false
 
@@ -129,6 +141,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     planCache,
     assignment,
     stateMachine: createStateMachine({ events }),
+    v3: { coordinator, resilience: v3Resilience },
     restaurants: createRestaurantService(db, directory),
     bookings: createBookingService({ ...assignment, jobs, jobExpireInSeconds, directory }),
     auth: createAuthService(db),
@@ -143,6 +156,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       await autoAssignWorker?.stop()
       await jobs.stop({ graceful: true, wait: true, timeout: 20_000 })
       await outboxWorker?.stop()
+      await v3Resilience.close()
       await mailTransport.close()
       flags.stop()
       await events.close()

@@ -27,4 +27,6 @@ export interface AssignmentFaults {
   delayBeforeHoldMs?: number
   /** called after each background attempt is recorded (e.g. to kill the process mid-job) */
   afterJobAttempt?: (attemptNumber: number) => void
+  /** called by V3 after its state walk, before it decides; a throw is an infrastructure failure */
+  beforeV3Decide?: (bookingId: string) => void | Promise<void>
 }

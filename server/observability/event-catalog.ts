@@ -96,6 +96,8 @@ export const EVENT_SCHEMAS = {
     attempt_number: z.number().int(),
   }),
 
+  'coordinator.breaker_changed': open({ state: z.enum(['closed', 'open', 'half_open']) }),
+
   'shadow.compared': open({
     match: z.boolean(),
     mismatch_kind: mismatchKindSchema.nullable(),
