@@ -22,6 +22,7 @@ import { startOutboxWorker, type OutboxWorker } from './notify/outbox-worker.ts'
 import { createScheduler, type Scheduler } from './scheduling/scheduler.ts'
 import { createStateMachine, type StateMachine } from './assignment/state-machine.ts'
 import { createCoordinator, type Coordinator } from './assignment/pipelines/v3/coordinator.ts'
+import { createShadowRunner, type ShadowRunner } from './assignment/shadow/shadow-runner.ts'
 import { createV3Resilience, type V3ResilienceBundle, type V3ResilienceOptions } from './resilience/v3-resilience.ts'
 
 export interface Engine {
@@ -44,7 +45,7 @@ export interface Engine {
   /** every assignment state change goes through it (server/assignment/state-machine.ts) */
   stateMachine: StateMachine
   /** pipeline V3: the coordinator and the resilience objects it runs under */
-  v3: { coordinator: Coordinator; resilience: V3ResilienceBundle }
+  v3: { coordinator: Coordinator; resilience: V3ResilienceBundle; shadow: ShadowRunner }
   /** true once close() has begun: health checks answer 503 while draining */
   isClosing(): boolean
   close(): Promise<void>
@@ -67,7 +68,7 @@ export interface EngineOptions {
   now?: () => Date
   faults?: AssignmentFaults
   /** V3 resilience settings (tests shorten the breaker, prefix the Redis keys) */
-  v3?: Omit<V3ResilienceOptions, 'redisUrl' | 'now'> & { lockWaitMs?: number }
+  v3?: Omit<V3ResilienceOptions, 'redisUrl' | 'now'> & { lockWaitMs?: number; shadowTimeoutMs?: number }
 }
 
 /** Opens the database, applies migrations and starts the job queue and workers: one per process. */
@@ -127,6 +128,8 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     cutoffMinutes: config.jobCutoffMinutes,
     lockWaitMs: options.v3?.lockWaitMs,
   })
+  const shadow = createShadowRunner(assignment, { timeoutMs: options.v3?.shadowTimeoutMs })
+  assignment.v3 = { coordinator, shadow }
   const scheduler = createScheduler({ db, now })
   let closing = false
 
@@ -141,7 +144,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     planCache,
     assignment,
     stateMachine: createStateMachine({ events }),
-    v3: { coordinator, resilience: v3Resilience },
+    v3: { coordinator, resilience: v3Resilience, shadow },
     restaurants: createRestaurantService(db, directory),
     bookings: createBookingService({ ...assignment, jobs, jobExpireInSeconds, directory }),
     auth: createAuthService(db),
@@ -156,6 +159,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       await autoAssignWorker?.stop()
       await jobs.stop({ graceful: true, wait: true, timeout: 20_000 })
       await outboxWorker?.stop()
+      await shadow.drain()
       await v3Resilience.close()
       await mailTransport.close()
       flags.stop()

@@ -6,6 +6,8 @@ import { DEFAULT_KNOBS } from './quote.ts'
 import type { Availability } from '../db/queries/availability.ts'
 import { reasonCategory } from './reason-codes.ts'
 import { canTransition, createStateMachine } from './state-machine.ts'
+import { selectPipeline } from './pipelines/select.ts'
+import type { Coordinator } from './pipelines/v3/coordinator.ts'
 import type { AssignmentState } from './vocabulary.ts'
 
 export interface InlineOutcome {
@@ -15,7 +17,7 @@ export interface InlineOutcome {
   lastResult: AutoAssignResult
   attempt: AttemptResult | null
   /** the assignment state the booking was left in when not confirmed */
-  queuedState: 'assignment_pending' | null
+  queuedState: AssignmentState | null
 }
 
 // A late confirm may have won meanwhile: a booking no longer pending keeps its result.
@@ -86,14 +88,18 @@ export async function inlineAutoAssign(
     context: { timeout_ms: timeoutMs },
   })
 
-  const attemptPromise = runAssignmentAttempt(deps, booking, {
-    trigger: 'inline',
-    pipeline: 'legacy',
-    attemptNumber: 1,
-    knobs: DEFAULT_KNOBS,
-    signal: controller.signal,
-    availability: options.availability,
-  })
+  const choice = selectPipeline(deps.flags, booking)
+  const v3 = choice.pipeline === 'v3' ? deps.v3?.coordinator : undefined
+  const attemptPromise = v3
+    ? runV3Inline(v3, booking)
+    : runAssignmentAttempt(deps, booking, {
+        trigger: 'inline',
+        pipeline: 'legacy',
+        attemptNumber: 1,
+        knobs: DEFAULT_KNOBS,
+        signal: controller.signal,
+        availability: options.availability,
+      })
   const raced = await Promise.race([attemptPromise, deadline])
   clearTimeout(timer)
   const durationMs = performance.now() - started
@@ -118,6 +124,15 @@ export async function inlineAutoAssign(
     attempt = raced
     outcome = attempt.success ? 'confirmed' : 'queued'
     reason = attempt.reason
+    // shadow: V3 decides on legacy's snapshot after this answer, never on its path
+    if (choice.shadow && attempt.decision && deps.v3?.shadow) {
+      deps.v3.shadow.schedule({
+        booking,
+        legacy: attempt.decision,
+        legacyOutcome: { outcome, reason, tables: attempt.tableKeys },
+        legacyDurationMs: performance.now() - started,
+      })
+    }
   }
 
   const lastResult: AutoAssignResult = {
@@ -134,7 +149,9 @@ export async function inlineAutoAssign(
   }
   let queuedState: InlineOutcome['queuedState'] = null
   if (outcome !== 'confirmed') {
-    const [queued] = options.queueOnFailure
+    // V3 moved its own states; only legacy's queued path moves created -> assignment_pending here
+    const queueHere = options.queueOnFailure && !v3
+    const [queued] = queueHere
       ? await runPrepared<{ state: string; version: number; moved: boolean }>(deps.db, recordQueuedStatement, [
           booking.id,
           JSON.stringify(lastResult),
@@ -147,7 +164,8 @@ export async function inlineAutoAssign(
           booking.id,
           JSON.stringify(lastResult),
         ])
-    if (options.queueOnFailure && queued?.state === QUEUED_TO) queuedState = 'assignment_pending'
+    if (queueHere && queued?.state === QUEUED_TO) queuedState = 'assignment_pending'
+    else if (v3 && queued?.state) queuedState = queued.state as AssignmentState
     if (queued?.moved) {
       createStateMachine({ events: deps.events }).announceWritten(booking, {
         from: QUEUED_FROM,
@@ -174,8 +192,30 @@ export async function inlineAutoAssign(
       timed_out: outcome === 'timeout',
       timeout_ms: timeoutMs,
       email_queued: lastResult.emailQueued,
-      pipeline: 'legacy',
+      pipeline: choice.pipeline,
+      shadow: false,
     },
   })
   return { outcome, reason, durationMs, lastResult, attempt, queuedState }
+}
+
+/** V3 at intake: the coordinator's answer in the shape of a legacy attempt's. */
+async function runV3Inline(coordinator: Coordinator, booking: Booking): Promise<AttemptResult> {
+  const result = await coordinator.processBooking(booking.id, 'inline')
+  const reason =
+    result.outcome === 'confirmed' ? null : result.outcome === 'noop' ? result.reason.toUpperCase() : result.reason
+  return {
+    attemptId: '',
+    success: result.outcome === 'confirmed',
+    reason,
+    reasonCategory: reasonCategory(reason),
+    bookingNotPending: result.outcome === 'noop' && result.reason === 'terminal_state',
+    plan: null,
+    tableKeys: result.outcome === 'confirmed' ? result.tableKeys : [],
+    emailQueued: result.outcome === 'confirmed',
+    cacheHit: false,
+    durationMs: result.durationMs,
+    stateVersion: null,
+    decision: null,
+  }
 }
