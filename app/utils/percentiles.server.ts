@@ -1,6 +1,7 @@
 import type { AppLoadContext } from '@remix-run/node'
 import type { MetricResult } from '../../server/analytics/metric-catalog.ts'
-import { PERCENTILE_WINDOWS, type PercentilesFilters } from './percentiles-filters.ts'
+import { resolveRange } from './dashboard-filters.ts'
+import type { PercentilesFilters } from './percentiles-filters.ts'
 
 export interface PlannerLatency {
   count: number
@@ -74,12 +75,11 @@ export async function loadPercentiles(
   const { engine } = context
   const restaurants = await engine.restaurants.list()
   const restaurant = filters.restaurant ? restaurants.find((r) => r.slug === filters.restaurant) : undefined
-  const window = PERCENTILE_WINDOWS[filters.window]
+  const range = resolveRange(filters, now)
   const query = {
-    from: new Date(now.getTime() - window.seconds * 1000),
-    to: now,
-    bucketSeconds: window.bucketSeconds,
+    ...range,
     restaurantId: restaurant?.id ?? null,
+    pipeline: filters.pipeline || undefined,
   }
   const [planner, inline] = await Promise.all([
     engine.analytics.readMany(Object.values(PLANNER), {
@@ -94,7 +94,7 @@ export async function loadPercentiles(
     filters: restaurant || !filters.restaurant ? filters : { ...filters, restaurant: '' },
     unknownRestaurant: filters.restaurant && !restaurant ? filters.restaurant : null,
     restaurants: restaurants.map((r) => ({ slug: r.slug, name: r.name })),
-    range: { from: query.from.getTime(), to: now.getTime(), bucketSeconds: window.bucketSeconds },
+    range: { from: range.from.getTime(), to: range.to.getTime(), bucketSeconds: range.bucketSeconds },
     planner: {
       totals: { ...plannerShape.totals, count: plannerShape.totals.count ?? 0 },
       buckets: plannerShape.buckets,
