@@ -25,5 +25,10 @@ export function useLiveData<T extends { generatedAt: number }>(url: string, init
     initialDataUpdatedAt: initial.generatedAt,
     refetchInterval: intervalMs,
   })
-  return { data: query.data as T, updatedAt: query.dataUpdatedAt, error: query.isError ? query.error : null, intervalMs }
+  return {
+    data: query.data as T,
+    updatedAt: query.dataUpdatedAt,
+    error: query.isError ? query.error : null,
+    intervalMs,
+  }
 }
