@@ -23,6 +23,7 @@ import { createScheduler, type Scheduler } from './scheduling/scheduler.ts'
 import { createStateMachine, type StateMachine } from './assignment/state-machine.ts'
 import { createCoordinator, type Coordinator } from './assignment/pipelines/v3/coordinator.ts'
 import { createShadowRunner, type ShadowRunner } from './assignment/shadow/shadow-runner.ts'
+import { createShadowReport, type ShadowReport } from './assignment/shadow/shadow-report.ts'
 import { createV3Resilience, type V3ResilienceBundle, type V3ResilienceOptions } from './resilience/v3-resilience.ts'
 
 export interface Engine {
@@ -46,7 +47,7 @@ export interface Engine {
   /** every assignment state change goes through it (server/assignment/state-machine.ts) */
   stateMachine: StateMachine
   /** pipeline V3: the coordinator and the resilience objects it runs under */
-  v3: { coordinator: Coordinator; resilience: V3ResilienceBundle; shadow: ShadowRunner }
+  v3: { coordinator: Coordinator; resilience: V3ResilienceBundle; shadow: ShadowRunner; report: ShadowReport }
   /** true once close() has begun: health checks answer 503 while draining */
   isClosing(): boolean
   close(): Promise<void>
@@ -153,7 +154,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     planCache,
     assignment,
     stateMachine: createStateMachine({ events }),
-    v3: { coordinator, resilience: v3Resilience, shadow },
+    v3: { coordinator, resilience: v3Resilience, shadow, report: createShadowReport(database, now) },
     restaurants: createRestaurantService(db, directory),
     bookings: createBookingService({ ...assignment, jobs, jobExpireInSeconds, directory }),
     auth: createAuthService(db),

@@ -96,7 +96,9 @@ export const EVENT_SCHEMAS = {
     attempt_number: z.number().int(),
   }),
 
-  'coordinator.breaker_changed': open({ state: z.enum(['closed', 'open', 'half_open']) }),
+  // a restaurant's V3 circuit breaker opened / closed again (breaker_open_seconds reads the pair)
+  'breaker.opened': open({ pipeline: pipelineSchema }),
+  'breaker.closed': open({ pipeline: pipelineSchema }),
 
   'shadow.compared': open({
     match: z.boolean(),

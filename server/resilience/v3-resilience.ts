@@ -26,14 +26,17 @@ export function createV3Resilience(handle: DatabaseHandle, events: EventRecorder
   const breakers = createBreakerRegistry({
     threshold: options.breakerThreshold ?? 5,
     halfOpenAfterMs: options.breakerHalfOpenAfterMs ?? 10_000,
-    onStateChange: (restaurantId, state) =>
+    // half-open is not an event: the breaker stays open for the dashboards until a probe closes it
+    onStateChange: (restaurantId, state) => {
+      if (state === 'half_open') return
       events.record({
-        type: 'coordinator.breaker_changed',
+        type: state === 'open' ? 'breaker.opened' : 'breaker.closed',
         source: 'coordinator',
         severity: state === 'open' ? 'warning' : 'info',
         restaurantId,
-        context: { state },
-      }),
+        context: { pipeline: 'v3' },
+      })
+    },
   })
   const bulkhead = createDatabaseBulkhead(handle.db, { ttlMs: options.bulkheadTtlMs, now: options.now })
   return {

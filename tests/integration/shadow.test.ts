@@ -164,6 +164,34 @@ describe(`shadow mode (${driver})`, () => {
     expect(row).toMatchObject({ match: false, mismatch_kind: 'error', v3_outcome: { outcome: 'error' } })
   })
 
+  it('GET /api/shadow: the summary and the comparisons with both plans; bad input is a 4xx', async () => {
+    const answer = await api.request('GET', '/api/shadow?restaurant=ahead')
+    expect(answer.status).toBe(200)
+    const { summary, comparisons } = answer.body
+    expect(summary.total).toBe(3)
+    expect(summary.byKind).toMatchObject({ different_tables: 1, error: 1, different_zone: 0 })
+    expect(summary.matched).toBe(1)
+    expect(summary.matchRate).toBeCloseTo(1 / 3)
+    expect(comparisons).toHaveLength(3)
+    const lookAhead = comparisons.find((c: { mismatchKind: string }) => c.mismatchKind === 'different_tables')
+    expect(lookAhead).toMatchObject({
+      match: false,
+      legacy: { outcome: 'confirmed', tables: ['B'] },
+      v3: { outcome: 'seated', tables: ['C'] },
+    })
+    expect(lookAhead.legacy.durationMs).toBeGreaterThan(0)
+    expect(Date.parse(lookAhead.at)).not.toBeNaN()
+
+    const mismatches = await api.request('GET', '/api/shadow?match=false&limit=1')
+    expect(mismatches.body.comparisons).toHaveLength(1)
+    expect(mismatches.body.comparisons[0].match).toBe(false)
+    expect((await api.request('GET', '/api/shadow?match=maybe')).status).toBe(400)
+    expect((await api.request('GET', '/api/shadow?since=yesterday')).status).toBe(400)
+    expect((await api.request('GET', '/api/shadow?limit=0')).status).toBe(400)
+    expect((await api.request('GET', '/api/shadow?restaurant=nowhere')).status).toBe(404)
+    expect((await api.request('GET', '/api/shadow?restaurant=%00')).status).toBe(400)
+  })
+
   it('with V3 on for the restaurant there is no shadow run: V3 acts alone', async () => {
     await engine.flags.setRule('assignment.pipeline_v3', restaurantId, { enabled: true }, 'test')
     try {
