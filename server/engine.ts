@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Config } from './config.ts'
-import { openDatabase, type Database, type DatabaseHandle } from './db/client.ts'
+import { openDatabase, type Database, type DatabaseHandle, type DatabaseTimeouts } from './db/client.ts'
 import { applyMigrations } from './db/migrate.ts'
 import { ensureQueue, startJobQueue, type JobQueue } from './jobs/queue.ts'
 import { createEventRecorder, type EventRecorder } from './observability/event-recorder.ts'
@@ -25,6 +25,7 @@ import { createCoordinator, type Coordinator } from './assignment/pipelines/v3/c
 import { createShadowRunner, type ShadowRunner } from './assignment/shadow/shadow-runner.ts'
 import { createShadowReport, type ShadowReport } from './assignment/shadow/shadow-report.ts'
 import { createV3Resilience, type V3ResilienceBundle, type V3ResilienceOptions } from './resilience/v3-resilience.ts'
+import { scheduleAutoAssignMaintenance } from './jobs/auto-assign-sweep.ts'
 
 export interface Engine {
   config: Config
@@ -50,6 +51,7 @@ export interface Engine {
   v3: { coordinator: Coordinator; resilience: V3ResilienceBundle; shadow: ShadowRunner; report: ShadowReport }
   /** true once close() has begun: health checks answer 503 while draining */
   isClosing(): boolean
+  /** drains (jobs in flight get `drainTimeoutMs` to finish, the rest are redelivered) and closes */
   close(): Promise<void>
 }
 
@@ -59,8 +61,12 @@ export interface EngineOptions {
   /** background job timings (tests shorten them) */
   retryTimings?: Partial<RetryTimings>
   holdTtlMs?: number
-  /** seconds before pg-boss redelivers a job whose process died */
+  /** seconds before pg-boss redelivers a job whose process died (default 30: a job is one attempt) */
   jobExpireInSeconds?: number
+  /** how long close() waits for jobs in flight before leaving them to redelivery (default 4000) */
+  drainTimeoutMs?: number
+  /** statement and connection timeouts (Postgres) */
+  databaseTimeouts?: Partial<DatabaseTimeouts>
   /** parallel auto-assign jobs in this process */
   workerConcurrency?: number
   /** pg-boss maintenance (expiry of dead deliveries) interval */
@@ -80,6 +86,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     databaseUrl: config.databaseUrl,
     // a subfolder: PGlite wants its directory to itself (DATA_DIR also holds the demo session secret)
     dataDir: options.inMemory ? undefined : path.join(config.dataDir, 'pglite'),
+    timeouts: options.databaseTimeouts,
   })
   try {
     await applyMigrations(database)
@@ -108,7 +115,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     now,
     faults: options.faults,
   }
-  const jobExpireInSeconds = options.jobExpireInSeconds ?? 15 * 60
+  const jobExpireInSeconds = options.jobExpireInSeconds ?? 30
   const timings: RetryTimings = { ...DEFAULT_RETRY_TIMINGS, ...options.retryTimings }
   let autoAssignWorker: AutoAssignWorker | undefined
   let outboxWorker: OutboxWorker | undefined
@@ -116,7 +123,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
   if (options.workers !== false) {
     outboxWorker = startOutboxWorker({ db, transport: mailTransport, events })
     assignment.onEmailQueued = () => outboxWorker?.wake()
-    autoAssignWorker = await startAutoAssignWorker(assignment, jobs, {
+    autoAssignWorker = startAutoAssignWorker(assignment, jobs, {
       timings,
       cutoffMinutes: config.jobCutoffMinutes,
       concurrency: options.workerConcurrency ?? 4,
@@ -141,6 +148,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     intervalMs: 15_000,
     run: ({ now, signal }) => analytics.rollup(now, { signal }).then(() => {}),
   })
+  if (options.workers !== false) scheduleAutoAssignMaintenance(scheduler, { db, jobs, events, jobExpireInSeconds })
   let closing = false
 
   return {
@@ -156,7 +164,13 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     stateMachine: createStateMachine({ events }),
     v3: { coordinator, resilience: v3Resilience, shadow, report: createShadowReport(database, now) },
     restaurants: createRestaurantService(db, directory),
-    bookings: createBookingService({ ...assignment, jobs, jobExpireInSeconds, directory }),
+    bookings: createBookingService({
+      ...assignment,
+      jobs,
+      jobExpireInSeconds,
+      directory,
+      onJobDue: () => autoAssignWorker?.wake(),
+    }),
     auth: createAuthService(db),
     analytics,
     scheduler,
@@ -165,9 +179,9 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       if (closing) return
       closing = true
       await scheduler.stop()
-      // Sleeping jobs are interrupted (and delivered again later); running attempts finish.
-      await autoAssignWorker?.stop()
-      await jobs.stop({ graceful: true, wait: true, timeout: 20_000 })
+      // attempts in flight finish; a job still running at the deadline is redelivered after expiry
+      await autoAssignWorker?.stop(options.drainTimeoutMs ?? 4_000)
+      await jobs.stop({ graceful: true, wait: true, timeout: 1_000 }).catch(() => {})
       await outboxWorker?.stop()
       await shadow.drain()
       await v3Resilience.close()
