@@ -6,7 +6,7 @@ import { DEFAULT_KNOBS } from './quote.ts'
 import type { Availability } from '../db/queries/availability.ts'
 import { reasonCategory } from './reason-codes.ts'
 import { canTransition, createStateMachine } from './state-machine.ts'
-import { selectPipeline } from './pipelines/select.ts'
+import { selectPipeline, type PipelineChoice } from './pipelines/select.ts'
 import type { Coordinator } from './pipelines/v3/coordinator.ts'
 import type { AssignmentState } from './vocabulary.ts'
 
@@ -67,6 +67,8 @@ export async function inlineAutoAssign(
     queueOnFailure?: boolean
     /** read with the booking's insert, just now: the quote need not read it again */
     availability?: Availability
+    /** the intake's selectPipeline answer; asked here when absent */
+    pipeline?: PipelineChoice
   } = {},
 ): Promise<InlineOutcome> {
   const context = { restaurantId: booking.restaurantId, bookingId: booking.id }
@@ -88,7 +90,7 @@ export async function inlineAutoAssign(
     context: { timeout_ms: timeoutMs },
   })
 
-  const choice = selectPipeline(deps.flags, booking)
+  const choice = options.pipeline ?? selectPipeline(deps.flags, booking)
   const v3 = choice.pipeline === 'v3' ? deps.v3?.coordinator : undefined
   const attemptPromise = v3
     ? runV3Inline(v3, booking)

@@ -6,6 +6,8 @@ import { createV3Resilience } from '../../server/resilience/v3-resilience.ts'
 import { runAssignmentAttempt } from '../../server/assignment/attempt.ts'
 import { DEFAULT_KNOBS } from '../../server/assignment/quote.ts'
 import type { AssignmentFaults } from '../../server/assignment/assignment-deps.ts'
+import { serveApi, type TestApi } from '../helpers/http.ts'
+import { waitFor } from '../helpers/wait.ts'
 
 const driver = process.env.DATABASE_URL ? 'postgres' : 'pglite'
 const timings = {
@@ -229,5 +231,62 @@ describe(`pipeline V3 coordinator (${driver})`, () => {
       allocations: 0,
       emails: 0,
     })
+  })
+})
+
+describe(`V3 end to end through intake and the job (${driver})`, () => {
+  let engine: TestEngine
+  let api: TestApi
+  beforeAll(async () => {
+    engine = await createTestEngine({ FEATURE_ASSIGNMENT_PIPELINE_V3: '1' }, { workerConcurrency: 4 })
+    api = await serveApi(engine)
+    const floor = {
+      name: 'Six Two-Tops',
+      timezone: 'UTC',
+      zones: [{ key: 'main', name: 'Main' }],
+      tables: Array.from({ length: 6 }, (_, i) => ({ key: `T${i + 1}`, zone: 'main', capacity: 2 })),
+      adjacency: Array.from({ length: 5 }, (_, i) => [`T${i + 1}`, `T${i + 2}`]),
+    }
+    expect((await api.request('PUT', '/api/restaurants/six', floor)).status).toBe(200)
+  })
+  afterAll(async () => {
+    await api.close()
+    await engine.dispose()
+  })
+
+  it('24 bookings for 6 tables: 6 confirmed by V3 only, the rest in manual review, no overlap, one email each', async () => {
+    const startAt = new Date(Date.now() + 3 * 86_400_000).toISOString()
+    const answers = await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        api.request('POST', '/api/bookings', {
+          restaurant: 'six',
+          startAt,
+          partySize: 2,
+          guest: { name: `G${i}`, email: `g${i}@example.com` },
+        }),
+      ),
+    )
+    expect(answers.every((a) => a.status === 201)).toBe(true)
+    const sql = async (text: string) => (await engine.database.executeSql(text)).rows
+    const settled = await waitFor(
+      async () => {
+        const rows = await sql(`select assignment_state, count(*)::int as n from bookings group by 1`)
+        const byState = Object.fromEntries(rows.map((r) => [r.assignment_state as string, Number(r.n)]))
+        return (byState.confirmed ?? 0) + (byState.manual_review ?? 0) === 24 ? byState : undefined
+      },
+      60_000,
+      'every booking to settle',
+    )
+    expect(settled).toEqual({ confirmed: 6, manual_review: 18 })
+    expect(await sql(`select distinct pipeline from assignment_attempts`)).toEqual([{ pipeline: 'v3' }])
+    const overlaps = await sql(`select count(*)::int as n from table_allocations a join table_allocations b
+        on a.table_id = b.table_id and a.id < b.id and a."window" && b."window"
+       where a.released_at is null and b.released_at is null`)
+    expect(overlaps[0]!.n).toBe(0)
+    const emails = await sql(`select b.status, count(e.id)::int as n from bookings b
+        left join email_outbox e on e.booking_id = b.id and e.kind = 'confirmation' group by b.id, b.status`)
+    for (const row of emails) expect(row.n).toBe(row.status === 'confirmed' ? 1 : 0)
+    await engine.events.flush()
+    expect(engine.events.stats().problems).toEqual({})
   })
 })
