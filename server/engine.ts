@@ -7,7 +7,7 @@ import { createEventRecorder, type EventRecorder } from './observability/event-r
 import { createMetrics, type Metrics } from './observability/metrics.ts'
 import { createRestaurantService, type RestaurantService } from './restaurants/restaurant-service.ts'
 import { createAuthService, ensureRolesAndPermissions, type AuthService } from './auth/auth-service.ts'
-import { createAnalyticsService, type AnalyticsService } from './analytics/analytics-service.ts'
+import { createAnalytics, type Analytics } from './analytics/analytics.ts'
 import { createFlagService, type FlagService } from './flags/flag-service.ts'
 import { createFloorCache } from './assignment/floor-snapshot.ts'
 import { createPlanCache, type PlanCache } from './assignment/plan-cache.ts'
@@ -19,6 +19,11 @@ import { createRestaurantDirectory } from './restaurants/restaurant-directory.ts
 import { createMailTransport } from './notify/mail-transport.ts'
 import { startOutboxWorker, type OutboxWorker } from './notify/outbox-worker.ts'
 import { createScheduler, type Scheduler } from './scheduling/scheduler.ts'
+import { createStateMachine, type StateMachine } from './assignment/state-machine.ts'
+import { createCoordinator, type Coordinator } from './assignment/pipelines/v3/coordinator.ts'
+import { createShadowRunner, type ShadowRunner } from './assignment/shadow/shadow-runner.ts'
+import { createShadowReport, type ShadowReport } from './assignment/shadow/shadow-report.ts'
+import { createV3Resilience, type V3ResilienceBundle, type V3ResilienceOptions } from './resilience/v3-resilience.ts'
 import { scheduleAutoAssignMaintenance } from './jobs/auto-assign-sweep.ts'
 
 export interface Engine {
@@ -33,11 +38,16 @@ export interface Engine {
   restaurants: RestaurantService
   bookings: BookingService
   auth: AuthService
-  analytics: AnalyticsService
+  /** the metric catalogue (MetricReader: analytics.read), rollups, compare */
+  analytics: Analytics
   /** periodic work, one runner per task across processes (server/scheduling) */
   scheduler: Scheduler
   /** what the assignment pipelines use; exposed for tools and tests */
   assignment: AssignmentDeps
+  /** every assignment state change goes through it (server/assignment/state-machine.ts) */
+  stateMachine: StateMachine
+  /** pipeline V3: the coordinator and the resilience objects it runs under */
+  v3: { coordinator: Coordinator; resilience: V3ResilienceBundle; shadow: ShadowRunner; report: ShadowReport }
   /** true once close() has begun: health checks answer 503 while draining */
   isClosing(): boolean
   /** drains (jobs in flight get `drainTimeoutMs` to finish, the rest are redelivered) and closes */
@@ -64,6 +74,8 @@ export interface EngineOptions {
   workers?: boolean
   now?: () => Date
   faults?: AssignmentFaults
+  /** V3 resilience settings (tests shorten the breaker, prefix the Redis keys) */
+  v3?: Omit<V3ResilienceOptions, 'redisUrl' | 'now'> & { lockWaitMs?: number; shadowTimeoutMs?: number }
 }
 
 /** Opens the database, applies migrations and starts the job queue and workers: one per process. */
@@ -119,7 +131,23 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     })
   }
   const directory = createRestaurantDirectory(db)
+  const v3Resilience = createV3Resilience(database, events, { ...options.v3, redisUrl: config.redisUrl, now })
+  const coordinator = createCoordinator(assignment, v3Resilience, {
+    timings,
+    cutoffMinutes: config.jobCutoffMinutes,
+    lockWaitMs: options.v3?.lockWaitMs,
+  })
+  const shadow = createShadowRunner(assignment, { timeoutMs: options.v3?.shadowTimeoutMs })
+  assignment.v3 = { coordinator, shadow }
   const scheduler = createScheduler({ db, now })
+  const analytics = createAnalytics(database, {
+    retentionMs: config.analyticsRawRetentionDays > 0 ? config.analyticsRawRetentionDays * 86_400_000 : null,
+  })
+  scheduler.every({
+    name: 'analytics.rollup',
+    intervalMs: 15_000,
+    run: ({ now, signal }) => analytics.rollup(now, { signal }).then(() => {}),
+  })
   if (options.workers !== false) scheduleAutoAssignMaintenance(scheduler, { db, jobs, events, jobExpireInSeconds })
   let closing = false
 
@@ -133,6 +161,8 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     flags,
     planCache,
     assignment,
+    stateMachine: createStateMachine({ events }),
+    v3: { coordinator, resilience: v3Resilience, shadow, report: createShadowReport(database, now) },
     restaurants: createRestaurantService(db, directory),
     bookings: createBookingService({
       ...assignment,
@@ -142,7 +172,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       onJobDue: () => autoAssignWorker?.wake(),
     }),
     auth: createAuthService(db, { now }),
-    analytics: createAnalyticsService(database),
+    analytics,
     scheduler,
     isClosing: () => closing,
     async close() {
@@ -153,6 +183,8 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       await autoAssignWorker?.stop(options.drainTimeoutMs ?? 4_000)
       await jobs.stop({ graceful: true, wait: true, timeout: 1_000 }).catch(() => {})
       await outboxWorker?.stop()
+      await shadow.drain()
+      await v3Resilience.close()
       await mailTransport.close()
       flags.stop()
       await events.close()

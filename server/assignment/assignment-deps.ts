@@ -4,6 +4,8 @@ import type { EngineMetrics } from '../observability/metrics.ts'
 import type { FlagService } from '../flags/flag-service.ts'
 import type { FloorCache } from './floor-snapshot.ts'
 import type { PlanCache } from './plan-cache.ts'
+import type { Coordinator } from './pipelines/v3/coordinator.ts'
+import type { ShadowRunner } from './shadow/shadow-runner.ts'
 
 /** What the assignment pipelines need from the engine; passed explicitly so each piece is testable. */
 export interface AssignmentDeps {
@@ -18,6 +20,8 @@ export interface AssignmentDeps {
   now: () => Date
   /** called after a confirmation email was queued, so the outbox worker sends it without waiting */
   onEmailQueued?: () => void
+  /** pipeline V3 and shadow mode, set by the engine once they exist (they are built on these deps) */
+  v3?: { coordinator?: Coordinator; shadow?: ShadowRunner }
   /** fault injection for chaos and recovery tests; never set in production */
   faults?: AssignmentFaults
 }
@@ -27,4 +31,6 @@ export interface AssignmentFaults {
   delayBeforeHoldMs?: number
   /** called after each background attempt is recorded (e.g. to kill the process mid-job) */
   afterJobAttempt?: (attemptNumber: number) => void
+  /** called by V3 after its state walk, before it decides; a throw is an infrastructure failure */
+  beforeV3Decide?: (bookingId: string) => void | Promise<void>
 }

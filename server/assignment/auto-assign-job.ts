@@ -8,6 +8,9 @@ import { startJobRunner, type JobRunner, type JobSettlement } from '../jobs/job-
 import type { JobQueue } from '../jobs/queue.ts'
 import type { AssignmentDeps } from './assignment-deps.ts'
 import { runAssignmentAttempt } from './attempt.ts'
+import { selectPipeline } from './pipelines/select.ts'
+import { runV3JobAttempt } from './pipelines/v3/job-attempt.ts'
+import type { Pipeline } from './vocabulary.ts'
 import { OPEN_STATES, transitionBooking } from './booking-state.ts'
 import { reasonCategory } from './reason-codes.ts'
 import { legacyRetryPolicy, retryPolicyV2, type RetryPolicy, type RetryTimings } from './retry-policy.ts'
@@ -30,7 +33,7 @@ export interface AutoAssignJobData {
  * What one attempt for a booking came to. The job code turns it into "complete", or "complete and
  * send the next job with startAfter"; a pipeline only has to produce one of these.
  */
-export type AttemptOutcome =
+export type AttemptOutcome = (
   | { kind: 'confirmed'; attemptsUsed: number }
   | { kind: 'retry'; delayMs: number; reason: string | null; attemptsUsed: number }
   | {
@@ -48,6 +51,7 @@ export type AttemptOutcome =
       reason: string | null
       attemptsUsed: number
     }
+) & { pipeline?: Pipeline }
 
 export type JobResult =
   | 'succeeded'
@@ -163,6 +167,10 @@ export async function runAutoAssignAttempt(
     return { kind: 'terminal', result, reason: booking.manualReviewReason, attemptsUsed: attemptsSoFar }
   }
 
+  const coordinator = deps.v3?.coordinator
+  if (coordinator && selectPipeline(deps.flags, booking).pipeline === 'v3')
+    return runV3JobAttempt(deps, coordinator, booking, attemptsSoFar)
+
   const policy = policyFor(deps, booking, options.timings)
   const inline = inlineResultOf(data, booking)
   const lastReason = booking.autoAssignLastResult?.reason ?? inline?.reason ?? null
@@ -255,6 +263,8 @@ async function sendToManualReview(
       reason: outcome.reviewReason,
       actor: 'auto_assign:job',
       set: { manualReviewReason: outcome.reviewReason, autoAssignLastResult: outcome.lastResult },
+      pipeline: outcome.pipeline ?? 'legacy',
+      events: deps.events,
     }),
   )
   return moved !== null
@@ -295,7 +305,7 @@ async function recordChainEnd(
     reason,
     reason_category: reasonCategory(reason),
     total_duration_ms: since ? Math.max(0, deps.now().getTime() - since.getTime()) : 0,
-    pipeline: 'legacy',
+    pipeline: outcome.pipeline ?? 'legacy',
     inline: inline
       ? {
           success: inline.success,

@@ -20,6 +20,7 @@ import type { DirectoryEntry as RestaurantEntry, RestaurantDirectory } from '../
 import { AppError, notFound } from '../errors.ts'
 import type { AssignmentDeps } from '../assignment/assignment-deps.ts'
 import { inlineAutoAssign, type InlineOutcome } from '../assignment/inline.ts'
+import { selectPipeline } from '../assignment/pipelines/select.ts'
 import { AUTO_ASSIGN_QUEUE, enqueueAutoAssign } from '../assignment/auto-assign-job.ts'
 import { transitionBooking } from '../assignment/booking-state.ts'
 import { releaseBookingAllocations } from '../assignment/holds.ts'
@@ -285,7 +286,8 @@ export function createBookingService(
    */
   async function inlineAttempt(booking: Booking, availability: Availability): Promise<InlineOutcome | null> {
     try {
-      return await inlineAutoAssign(deps, booking, { queueOnFailure: true, availability })
+      const pipeline = selectPipeline(deps.flags, booking)
+      return await inlineAutoAssign(deps, booking, { queueOnFailure: true, availability, pipeline })
     } catch (error) {
       deps.events.record({
         type: 'inline_auto_assign.error',
@@ -463,6 +465,7 @@ export function createBookingService(
           reason: 'cancelled',
           actor,
           set: { status: 'cancelled', cancelledAt: now },
+          events: deps.events,
         })
         const released = await releaseBookingAllocations(tx, id, now)
         if (released > 0) await bumpAvailabilityVersion(tx, current.restaurantId)

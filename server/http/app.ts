@@ -12,6 +12,7 @@ import { bookingRoutes } from './bookings-routes.ts'
 import { eventRoutes } from './events-routes.ts'
 import { healthCheck } from './health.ts'
 import { requestLog } from './request-log.ts'
+import { shadowRoutes } from './shadow-routes.ts'
 
 export interface HttpAppOptions {
   /** the Remix request handler (pages); absent in API-only tests */
@@ -61,6 +62,7 @@ export function createHttpApp(engine: Engine, options: HttpAppOptions = {}) {
   api.use('/restaurants', restaurantRoutes(engine))
   api.use('/bookings', bookingRoutes(engine))
   api.use('/events', eventRoutes(engine))
+  api.use('/shadow', shadowRoutes(engine))
   api.use((req, res) => sendError(res, 404, 'NOT_FOUND', `No API route for ${req.method} ${req.path}`))
   api.use(apiErrorHandler)
   app.use('/api', api)

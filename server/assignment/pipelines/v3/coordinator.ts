@@ -1,0 +1,339 @@
+import { BrokenCircuitError } from 'cockatiel'
+import { quoteTables } from '../../../../planner/index.ts'
+import { countPipelineAttempts } from '../../../db/queries/assignment-v3.ts'
+import { findBookingById } from '../../../db/queries/bookings.ts'
+import type { Booking } from '../../../db/schema/bookings.ts'
+import type { EventType } from '../../../observability/event-catalog.ts'
+import { InfrastructureError, type BreakerRegistry } from '../../../resilience/breaker.ts'
+import type { DatabaseBulkhead } from '../../../resilience/bulkhead.ts'
+import type { LockManager } from '../../../resilience/locks.ts'
+import type { AssignmentDeps } from '../../assignment-deps.ts'
+import { DEFAULT_KNOBS } from '../../quote.ts'
+import { reasonCategory } from '../../reason-codes.ts'
+import { retryPolicyV2, type RetryTimings } from '../../retry-policy.ts'
+import {
+  createStateMachine,
+  IllegalTransitionError,
+  OPEN_STATES,
+  VersionConflictError,
+  type TransitionInput,
+} from '../../state-machine.ts'
+import { commitDecision } from '../../steps/commit.ts'
+import { loadSnapshot } from '../../steps/snapshot.ts'
+import type { AssignmentState, NoopReason, Trigger } from '../../vocabulary.ts'
+import { selectPipeline } from '../select.ts'
+import { decideV3 } from './decide-v3.ts'
+
+/** What the coordinator decided for a booking (the plan's outcomes). */
+export type CoordinatorAnswer =
+  | { outcome: 'confirmed'; tableKeys: string[]; attemptNumber: number }
+  | { outcome: 'retry'; delayMs: number; reason: string }
+  | { outcome: 'noop'; reason: NoopReason }
+  | { outcome: 'manual_review'; reason: string; state: 'manual_review' | 'failed' }
+
+export type CoordinatorResult = CoordinatorAnswer & { bookingId: string; durationMs: number; lockWaitMs: number }
+
+/** The resilience objects V3 runs under; the engine owns them (no module state). */
+export interface V3Resilience {
+  locks: LockManager
+  breakers: BreakerRegistry
+  bulkhead: DatabaseBulkhead
+}
+
+export interface CoordinatorOptions {
+  timings: RetryTimings
+  /** attempts stop this long before the booking starts (manual review, reason CUTOFF) */
+  cutoffMinutes: number
+  /** how long to wait for a booking's lock before answering noop(lock_contention) */
+  lockWaitMs?: number
+  lockTtlMs?: number
+  random?: () => number
+}
+
+/** what a bulkhead refusal asks the caller to wait (the plan's RateLimitExceeded -> retry 2000) */
+export const BULKHEAD_RETRY_MS = 2000
+/** hard planner reasons: the floor can never seat this party; the booking goes to `failed` */
+const HARD = 'hard'
+const ACTOR = 'coordinator'
+
+/** The state path from where a booking is to assignment_in_progress (V3's walk). */
+function pathToInProgress(state: AssignmentState): AssignmentState[] {
+  switch (state) {
+    case 'created':
+      return ['capacity_verified', 'assignment_pending', 'assignment_in_progress']
+    case 'capacity_verified':
+      return ['assignment_pending', 'assignment_in_progress']
+    case 'assignment_pending':
+      return ['assignment_in_progress']
+    case 'assigned':
+      // a walk that died holding tables: its hold expires; start the attempt over
+      return ['assignment_pending', 'assignment_in_progress']
+    default:
+      return []
+  }
+}
+
+class SwitchedToLegacy extends Error {}
+
+/**
+ * Pipeline V3, per booking: lock (wait measured), the restaurant's breaker, a bulkhead permit, the
+ * state walk, scored strategies, commit, attempt row, release. Every outcome has its
+ * `coordinator.*` event. The flag is asked again before each step, so the kill switch hands the
+ * booking to legacy at its next step (outcome retry, reason PIPELINE_SWITCHED, state back to
+ * assignment_pending, which legacy continues from).
+ */
+export function createCoordinator(deps: AssignmentDeps, resilience: V3Resilience, options: CoordinatorOptions) {
+  const machine = createStateMachine({ events: deps.events })
+  const policy = retryPolicyV2(options.timings)
+  const random = options.random ?? Math.random
+  const lockWaitMs = options.lockWaitMs ?? 50
+  const lockTtlMs = options.lockTtlMs ?? 30_000
+
+  function emit(
+    type: EventType,
+    booking: { restaurantId: string | null; id: string },
+    context: Record<string, unknown>,
+  ) {
+    deps.events.record({
+      type,
+      source: 'coordinator',
+      severity: type === 'coordinator.retry' ? 'warning' : 'info',
+      restaurantId: booking.restaurantId,
+      bookingId: booking.id,
+      context: { pipeline: 'v3', shadow: false, ...context },
+    })
+  }
+
+  const step = (booking: Booking, to: AssignmentState, extra: Partial<TransitionInput> = {}): TransitionInput => ({
+    bookingId: booking.id,
+    to,
+    actor: ACTOR,
+    pipeline: 'v3',
+    ...extra,
+  })
+
+  function stillV3(booking: Booking) {
+    if (selectPipeline(deps.flags, booking).pipeline !== 'v3') throw new SwitchedToLegacy()
+  }
+
+  /** Moves the booking out of the attempt (retry, manual review, failed); tolerates a lost race. */
+  async function leaveAttempt(booking: Booking, to: AssignmentState, reason: string) {
+    try {
+      await machine.transition(
+        deps.db,
+        step(booking, to, {
+          from: ['assignment_in_progress', 'assigned'],
+          reason,
+          set: to === 'manual_review' || to === 'failed' ? { manualReviewReason: reason } : undefined,
+        }),
+      )
+    } catch (error) {
+      if (!(error instanceof VersionConflictError))
+        throw new InfrastructureError((error as Error).message, { cause: error })
+    }
+  }
+
+  async function attempt(booking: Booking, attemptNumber: number, trigger: Trigger): Promise<CoordinatorAnswer> {
+    const snapshot = await loadSnapshot(deps, booking)
+    const path = pathToInProgress(booking.assignmentState)
+    if (path[0] === 'capacity_verified') {
+      // could this floor ever seat the party? the planner with every table free
+      const capacity = quoteTables({
+        tables: snapshot.floor.tables,
+        adjacency: snapshot.floor.adjacency,
+        floorVersion: `${booking.restaurantId}:${snapshot.floor.floorVersion}`,
+        busy: [],
+        partySize: booking.partySize,
+        window: { start: booking.startAt.getTime(), end: booking.endAt.getTime() },
+        zoneId: booking.zoneId,
+        maxTables: DEFAULT_KNOBS.maxTables,
+        requireAdjacency: DEFAULT_KNOBS.requireAdjacency,
+        limit: 1,
+      })
+      if (!capacity.ok) {
+        await machine.transition(
+          deps.db,
+          step(booking, 'failed', {
+            expectedVersion: booking.assignmentStateVersion,
+            reason: capacity.reason,
+            set: { manualReviewReason: capacity.reason },
+          }),
+        )
+        return { outcome: 'manual_review', reason: capacity.reason, state: 'failed' }
+      }
+    }
+    stillV3(booking)
+    if (path.length > 0) {
+      await machine.walk(
+        deps.db,
+        path.map((to, index) =>
+          step(booking, to, index === 0 ? { expectedVersion: booking.assignmentStateVersion } : {}),
+        ),
+      )
+    }
+
+    await deps.faults?.beforeV3Decide?.(booking.id)
+    stillV3(booking)
+    const startedAt = deps.now()
+    const started = performance.now()
+    const decision = await decideV3(deps, booking, snapshot, {
+      pipeline: 'v3',
+      shadow: false,
+      trigger,
+      attemptNumber,
+      knobs: DEFAULT_KNOBS,
+    })
+    stillV3(booking)
+    const committed = await commitDecision(deps, booking, decision, {
+      startedAt,
+      started,
+      actor: ACTOR,
+      confirmFrom: ['assigned'],
+      afterHold: async () => {
+        await machine.transition(deps.db, step(booking, 'assigned', { from: ['assignment_in_progress'] }))
+      },
+      afterRelease: async () => {
+        await machine.transition(deps.db, step(booking, 'assignment_in_progress', { from: ['assigned'] }))
+      },
+    })
+    if (committed.success) return { outcome: 'confirmed', tableKeys: committed.tableKeys, attemptNumber }
+    const reason = committed.reason ?? 'UNKNOWN'
+    if (committed.bookingNotPending) return { outcome: 'noop', reason: 'terminal_state' }
+    if (reason === 'DB_ERROR')
+      throw new InfrastructureError(`attempt ${attemptNumber} of ${booking.id} hit the database`)
+    const category = reasonCategory(reason)
+    if (category === HARD) {
+      await leaveAttempt(booking, 'failed', reason)
+      return { outcome: 'manual_review', reason, state: 'failed' }
+    }
+    const next = policy.afterFailure(attemptNumber, category, random)
+    if (!next.retry) {
+      await leaveAttempt(booking, 'manual_review', reason)
+      return { outcome: 'manual_review', reason, state: 'manual_review' }
+    }
+    await leaveAttempt(booking, 'assignment_pending', reason)
+    return { outcome: 'retry', delayMs: next.delayMs, reason }
+  }
+
+  async function underLock(bookingId: string, trigger: Trigger, lockWait: number): Promise<CoordinatorAnswer> {
+    const booking = await findBookingById(deps.db, bookingId)
+    if (!booking || booking.status !== 'pending_allocation' || !OPEN_STATES.includes(booking.assignmentState))
+      return { outcome: 'noop', reason: 'terminal_state' }
+    if (selectPipeline(deps.flags, booking).pipeline !== 'v3')
+      return { outcome: 'retry', delayMs: 0, reason: 'PIPELINE_SWITCHED' }
+    const cutoff = booking.startAt.getTime() - options.cutoffMinutes * 60_000
+    if (deps.now().getTime() >= cutoff) {
+      await machine.transition(
+        deps.db,
+        step(booking, 'manual_review', { reason: 'CUTOFF', set: { manualReviewReason: 'CUTOFF' } }),
+      )
+      return { outcome: 'manual_review', reason: 'CUTOFF', state: 'manual_review' }
+    }
+    const breaker = resilience.breakers
+    // open and not yet due for its half-open probe: answer without touching the database
+    const openFor = breaker.retryAfterMs(booking.restaurantId)
+    if (openFor > 0) return { outcome: 'retry', delayMs: openFor, reason: 'CIRCUIT_OPEN' }
+
+    const context = { restaurantId: booking.restaurantId, bookingId: booking.id }
+    const max = Math.max(1, deps.flags.number('assignment.pipeline_v3_max_parallel', context))
+    const permit = await resilience.bulkhead.tryAcquire(booking.restaurantId, booking.id, max)
+    if (!permit) return { outcome: 'retry', delayMs: BULKHEAD_RETRY_MS, reason: 'BULKHEAD_FULL' }
+    try {
+      const attemptNumber = (await countPipelineAttempts(deps.db, booking.id, 'v3')) + 1
+      emit('coordinator.started', booking, {
+        trigger,
+        lock_wait_ms: lockWait,
+        attempt_number: attemptNumber,
+        max_parallel: max,
+      })
+      try {
+        return await breaker.forRestaurant(booking.restaurantId).execute(() =>
+          attempt(booking, attemptNumber, trigger).catch((error: unknown) => {
+            // answers about the booking pass through; anything else is the infrastructure failing
+            if (
+              error instanceof SwitchedToLegacy ||
+              error instanceof VersionConflictError ||
+              error instanceof IllegalTransitionError ||
+              error instanceof InfrastructureError
+            )
+              throw error
+            throw new InfrastructureError((error as Error).message, { cause: error })
+          }),
+        )
+      } catch (error) {
+        if (error instanceof SwitchedToLegacy) {
+          await leaveAttempt(booking, 'assignment_pending', 'PIPELINE_SWITCHED').catch(() => {})
+          return { outcome: 'retry', delayMs: 0, reason: 'PIPELINE_SWITCHED' }
+        }
+        if (error instanceof BrokenCircuitError)
+          return {
+            outcome: 'retry',
+            delayMs: Math.max(100, breaker.retryAfterMs(booking.restaurantId)),
+            reason: 'CIRCUIT_OPEN',
+          }
+        if (error instanceof VersionConflictError) {
+          // someone else (legacy inline, staff) moved it while we looked: look again soon
+          const fresh = await findBookingById(deps.db, booking.id)
+          if (!fresh || !OPEN_STATES.includes(fresh.assignmentState))
+            return { outcome: 'noop', reason: 'terminal_state' }
+          return { outcome: 'retry', delayMs: 200, reason: 'VERSION_CONFLICT' }
+        }
+        await leaveAttempt(booking, 'assignment_pending', 'DB_ERROR').catch(() => {})
+        return { outcome: 'retry', delayMs: options.timings.transientBaseMs, reason: 'DB_ERROR' }
+      }
+    } finally {
+      await permit.release().catch(() => {})
+    }
+  }
+
+  return {
+    async processBooking(bookingId: string, trigger: Trigger = 'coordinator'): Promise<CoordinatorResult> {
+      const started = performance.now()
+      const lease = await resilience.locks.acquire(`booking:${bookingId}`, { waitMs: lockWaitMs, ttlMs: lockTtlMs })
+      let walked: CoordinatorAnswer
+      let lockWait = lockWaitMs
+      let restaurantId: string | null = null
+      if (!lease) walked = { outcome: 'noop', reason: 'lock_contention' }
+      else {
+        lockWait = lease.waitedMs
+        try {
+          walked = await underLock(bookingId, trigger, lockWait)
+        } catch (error) {
+          console.error(`[coordinator] ${bookingId}:`, error)
+          walked = { outcome: 'retry', delayMs: options.timings.transientBaseMs, reason: 'DB_ERROR' }
+        } finally {
+          await lease.release()
+        }
+      }
+      const durationMs = performance.now() - started
+      const result = { ...walked, bookingId, durationMs, lockWaitMs: lockWait } as CoordinatorResult
+      try {
+        restaurantId = (await findBookingById(deps.db, bookingId))?.restaurantId ?? null
+      } catch {
+        // the event goes out without its restaurant
+      }
+      const subject = { id: bookingId, restaurantId }
+      const common = { duration_ms: durationMs, lock_wait_ms: lockWait }
+      if (result.outcome === 'noop') emit('coordinator.noop', subject, { ...common, reason: result.reason })
+      else if (result.outcome === 'retry')
+        emit('coordinator.retry', subject, {
+          ...common,
+          delay_ms: result.delayMs,
+          reason: result.reason,
+          attempt_number: 0,
+        })
+      else
+        emit('coordinator.finished', subject, {
+          ...common,
+          outcome: result.outcome,
+          attempt_number: result.outcome === 'confirmed' ? result.attemptNumber : 0,
+          reason: result.outcome === 'manual_review' ? result.reason : null,
+          state: result.outcome === 'manual_review' ? result.state : 'confirmed',
+          tables: result.outcome === 'confirmed' ? result.tableKeys : [],
+        })
+      return result
+    },
+  }
+}
+
+export type Coordinator = ReturnType<typeof createCoordinator>
