@@ -20,6 +20,7 @@ import { createRestaurantDirectory } from './restaurants/restaurant-directory.ts
 import { createMailTransport } from './notify/mail-transport.ts'
 import { startOutboxWorker, type OutboxWorker } from './notify/outbox-worker.ts'
 import { createScheduler, type Scheduler } from './scheduling/scheduler.ts'
+import { createReviewService, type ReviewService } from './review/review-service.ts'
 
 export interface Engine {
   config: Config
@@ -38,6 +39,8 @@ export interface Engine {
   scheduler: Scheduler
   /** what the assignment pipelines use; exposed for tools and tests */
   assignment: AssignmentDeps
+  /** the manual-review queue, its suggestions and the staff's actions (server/review) */
+  review: ReviewService
   /** true once close() has begun: health checks answer 503 while draining */
   isClosing(): boolean
   close(): Promise<void>
@@ -113,6 +116,8 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
   }
   const directory = createRestaurantDirectory(db)
   const scheduler = createScheduler({ db, now })
+  const review = createReviewService(assignment)
+  review.schedule(scheduler)
   let closing = false
 
   return {
@@ -130,6 +135,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     auth: createAuthService(db),
     analytics: createAnalyticsService(database),
     scheduler,
+    review,
     isClosing: () => closing,
     async close() {
       if (closing) return
