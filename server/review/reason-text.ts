@@ -51,13 +51,13 @@ export function tableReasonText(reason: ExclusionReason, zoneName: (zoneId: stri
     case 'ABOVE_MAX_PARTY':
       return `Seats at most ${reason.maxParty}`
     case 'MERGES_DISABLED':
-      return 'Too small alone, and tables may not be joined'
+      return 'Tables may not be joined for this booking'
     case 'NOT_MERGEABLE':
-      return 'Too small alone, and cannot be joined'
+      return 'Cannot be joined with other tables'
     case 'NOT_ADJACENT':
-      return 'Too small alone; no free table next to it completes the party'
+      return 'No free table next to it to join for this party'
     case 'MERGE_TOO_SMALL':
-      return 'Too small, even joined with the free tables around it'
+      return 'Even joined with the free tables around it, too few seats'
     case 'NOT_CHOSEN':
       return reason.inPlans.length > 0 ? 'Free: part of a suggestion' : 'Free'
   }

@@ -25,6 +25,21 @@ import { describeAction, describeAttempt, describeTransition } from './timeline-
 
 const MOVE_SHIFTS_MINUTES = [-30, -15, 15, 30]
 
+const labelFormats = new Map<string, { date: Intl.DateTimeFormat; time: Intl.DateTimeFormat }>()
+
+/** Labels computed here, once, so the server render and the browser never disagree on them. */
+function localLabels(at: Date, timeZone: string): { date: string; time: string } {
+  let formats = labelFormats.get(timeZone)
+  if (!formats) {
+    formats = {
+      date: new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short' }),
+      time: new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }),
+    }
+    labelFormats.set(timeZone, formats)
+  }
+  return { date: formats.date.format(at), time: formats.time.format(at) }
+}
+
 function toReviewBooking(
   presented: ApiBooking,
   row: Booking,
@@ -33,6 +48,7 @@ function toReviewBooking(
 ): ReviewBooking {
   const service = serviceOf(row.startAt, restaurant)
   return {
+    local: localLabels(row.startAt, restaurant.timezone),
     ...presented,
     version: row.assignmentStateVersion,
     reviewReason: row.manualReviewReason,
@@ -167,6 +183,7 @@ function floorTables(
       free: state === 'free',
       state,
       busyUntil: busy && busy.code === 'BUSY' ? new Date(busy.until).toISOString() : null,
+      busyUntilLabel: busy && busy.code === 'BUSY' ? busy.untilLabel : null,
       ...(why ? { why } : {}),
       suggested: state === 'free' && suggested.has(key),
     }

@@ -19,6 +19,8 @@ export interface ReviewBooking extends ApiBooking {
   restaurantName: string
   timezone: string
   service: { key: string; label: string }
+  /** the start in the restaurant's time: "Wed 2 Dec", "19:00" */
+  local: { date: string; time: string }
 }
 
 export interface ReviewSuggestion {
@@ -47,6 +49,8 @@ export interface ReviewTable {
   state: TableState
   /** ISO: end of the busy stretch that overlaps the booking */
   busyUntil: string | null
+  /** the same in the restaurant's time, "20:30" */
+  busyUntilLabel: string | null
   /** why it cannot take this booking, for a host; absent when it can */
   why?: string
   /** free and part of at least one suggestion */

@@ -74,7 +74,7 @@ describe(`manual review API (${driver})`, () => {
     expect(tables.T1).toMatchObject({
       free: true,
       state: 'free',
-      why: expect.stringMatching(/no free table next to it/),
+      why: expect.stringMatching(/No free table next to it to join/),
     })
     expect(tables.P1).toMatchObject({ free: true, why: expect.stringMatching(/In Patio, not the area asked for/) })
     // the suggestions were stored with the versions they were computed on
