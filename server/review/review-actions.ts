@@ -1,9 +1,10 @@
 import { z } from 'zod'
 import type { AssignmentDeps } from '../assignment/assignment-deps.ts'
 import { runAssignmentAttempt } from '../assignment/attempt.ts'
-import { transitionBooking } from '../assignment/booking-state.ts'
 import { releaseBookingAllocations } from '../assignment/holds.ts'
 import { DEFAULT_KNOBS } from '../assignment/quote.ts'
+import { WAITING_STATES, VersionConflictError, type AppliedTransition } from '../assignment/state-machine.ts'
+import { seatAtTables } from '../assignment/steps/seat.ts'
 import { withinServiceHours } from '../bookings/block-window.ts'
 import { presentBookings, type ApiBooking } from '../bookings/present-booking.ts'
 import type { Executor } from '../db/client.ts'
@@ -20,14 +21,14 @@ import {
   updateBookingWindow,
 } from '../db/queries/review-actions.ts'
 import { latestTransition, listBookingAudit } from '../db/queries/review-detail.ts'
-import { listExpiredReviewBookings, REVIEW_STATE } from '../db/queries/review-queue.ts'
+import { listExpiredReviewBookings } from '../db/queries/review-queue.ts'
 import { deleteSuggestions } from '../db/queries/review-suggestions.ts'
-import type { AutoAssignResult, Booking } from '../db/schema/bookings.ts'
+import type { AssignmentState, AutoAssignResult, Booking } from '../db/schema/bookings.ts'
 import { AppError, notFound } from '../errors.ts'
 import { buildConfirmationEmail } from '../notify/confirmation-email.ts'
 import { enqueueEmail } from '../notify/outbox-queries.ts'
 import { bookingReasonText } from './reason-text.ts'
-import { recordTransition, reviewTransition, type TransitionDone } from './review-transition.ts'
+import { createReviewTransitions } from './review-transition.ts'
 import type { RetryOutcome, ReviewActor, SeatOutcome, SeatRequest } from './review-types.ts'
 import { actorText } from './timeline-text.ts'
 
@@ -151,8 +152,18 @@ class TablesTaken extends AppError {
   }
 }
 
+/** The state a booking in review is in; the expiry moves it from here to failed. */
+const REVIEW_STATE: AssignmentState = 'manual_review'
+
+interface Checked {
+  booking: Booking
+  restaurant: NonNullable<Awaited<ReturnType<typeof findRestaurantById>>>
+  version: number
+}
+
 export function createReviewActions(deps: AssignmentDeps) {
   const db = deps.db
+  const transitions = createReviewTransitions(deps.events)
 
   async function present(booking: Booking): Promise<ApiBooking> {
     const [zones, restaurant] = await Promise.all([
@@ -167,95 +178,186 @@ export function createReviewActions(deps: AssignmentDeps) {
   }
 
   /**
-   * Locks the booking and checks that it is still in review at the version the person saw; the
-   * second of two people acting at once waits on the lock, then gets VERSION_CONFLICT saying who
-   * did what.
+   * The booking still waits for a person at the version the person saw (no version: whatever
+   * it is now). With a transaction, the row is locked: the second of two people waits here, then
+   * reads what the first wrote and gets VERSION_CONFLICT saying who did what.
    */
-  async function lockInReview(tx: Executor, bookingId: string, expectedVersion: number | undefined) {
-    const booking = await lockBooking(tx, bookingId)
+  async function checkWaiting(
+    executor: Executor,
+    bookingId: string,
+    expectedVersion: number | undefined,
+    lock: boolean,
+  ) {
+    const booking = lock ? await lockBooking(executor, bookingId) : await findBookingById(executor, bookingId)
     if (!booking) throw notFound(`Booking ${bookingId}`)
-    const restaurant = await findRestaurantById(tx, booking.restaurantId)
+    const restaurant = await findRestaurantById(executor, booking.restaurantId)
     if (!restaurant) throw notFound(`The restaurant of booking ${bookingId}`)
     const version = expectedVersion ?? booking.assignmentStateVersion
-    if (booking.assignmentState !== REVIEW_STATE || booking.assignmentStateVersion !== version) {
-      throw await versionConflict(tx, booking, version, restaurant.timezone)
+    if (!WAITING_STATES.includes(booking.assignmentState) || booking.assignmentStateVersion !== version) {
+      throw await versionConflict(executor, booking, version, restaurant.timezone)
     }
-    return { booking, restaurant, version }
+    return { booking, restaurant, version } satisfies Checked
   }
 
-  function audit(actor: ReviewActor, action: string, bookingId: string, details: Record<string, unknown>) {
+  /** A state machine conflict inside an action, told the way a person understands it. */
+  async function explainConflict(error: unknown, bookingId: string, expected: number): Promise<never> {
+    if (error instanceof VersionConflictError) {
+      const booking = await findBookingById(db, bookingId)
+      const restaurant = booking ? await findRestaurantById(db, booking.restaurantId) : undefined
+      if (booking && restaurant) throw await versionConflict(db, booking, expected, restaurant.timezone)
+    }
+    throw error
+  }
+
+  function audit(actor: ReviewActor, action: string, bookingId: string, details: Record<string, unknown>, at: Date) {
     return {
       actorUserId: actor.userId,
       actor: actor.id,
       action,
       bookingId,
       details: { ...details, actorName: actor.name },
+      at,
     }
   }
 
-  function afterCommit(done: TransitionDone, action: string, actor: ReviewActor, context: Record<string, unknown>) {
-    recordTransition(deps.events, done)
+  function recordAction(
+    type: string,
+    booking: { id: string; restaurantId: string },
+    actor: ReviewActor,
+    context: Record<string, unknown>,
+  ) {
     deps.events.record({
-      type: action,
+      type,
       source: 'review',
-      restaurantId: done.booking.restaurantId,
-      bookingId: done.booking.id,
+      restaurantId: booking.restaurantId,
+      bookingId: booking.id,
       context: { actor: actor.id, ...context },
     })
   }
 
-  return {
-    /**
-     * Seats a booking in review at tables a person chose, optionally at another start (a move),
-     * in one transaction: version check under the row lock, the assignments (the exclusion
-     * constraint decides: a taken table rolls everything back as TABLES_TAKEN), the state change
-     * with its history row, the confirmation email (unique per booking and kind: at most one,
-     * whatever the engine did before), the attempt row, the audit row.
-     */
-    async seat(request: SeatRequest): Promise<SeatOutcome> {
-      const input = parse(seatSchema, request)
-      const started = performance.now()
-      const now = deps.now()
-      const result = await db.transaction(async (tx) => {
-        const { booking, restaurant } = await lockInReview(tx, input.bookingId, input.expectedVersion)
-        const tables = await findTablesByKeys(tx, booking.restaurantId, input.tables)
-        const unknown = input.tables.filter((key) => !tables.some((table) => table.key === key))
-        if (unknown.length > 0) {
-          throw new AppError('UNKNOWN_TABLES', `${restaurant.name} has no table ${unknown.join(', ')}.`, 400)
-        }
-        const inactive = tables.filter((table) => !table.active).map((table) => table.key)
-        if (inactive.length > 0) {
-          throw new AppError(
-            'TABLE_INACTIVE',
-            `${inactive.join(', ')} ${inactive.length === 1 ? 'is' : 'are'} not in use.`,
-            400,
-          )
-        }
-        const capacity = tables.reduce((sum, table) => sum + table.capacity, 0)
-        if (capacity < booking.partySize) {
-          throw new AppError(
-            'TABLES_TOO_SMALL',
-            `${input.tables.join(' + ')} seat${tables.length === 1 ? 's' : ''} ${capacity}; the party is ${booking.partySize}. Add a table.`,
-            400,
-          )
-        }
-        let window = { start: booking.startAt, end: booking.endAt }
-        const moved = input.startAt !== undefined && new Date(input.startAt).getTime() !== booking.startAt.getTime()
-        if (moved) {
-          const start = new Date(input.startAt!)
-          if (start.getTime() <= now.getTime()) {
-            throw new AppError('VALIDATION_FAILED', 'The new start time has already passed; pick a later one.', 400)
-          }
-          if (!withinServiceHours(restaurant.servicePeriods, start, restaurant.timezone)) {
-            throw new AppError(
-              'OUTSIDE_SERVICE_HOURS',
-              `${restaurant.name} does not seat at ${clock(start, restaurant.timezone)} on that day.`,
-              400,
-            )
-          }
-          window = { start, end: new Date(start.getTime() + (booking.endAt.getTime() - booking.startAt.getTime())) }
-          await updateBookingWindow(tx, booking.id, window)
-        }
+  /** Resolves and checks the tables a person picked; throws a 4xx a host can act on. */
+  async function pickedTables(executor: Executor, checked: Checked, keys: string[]) {
+    const { booking, restaurant } = checked
+    const tables = await findTablesByKeys(executor, booking.restaurantId, keys)
+    const unknown = keys.filter((key) => !tables.some((table) => table.key === key))
+    if (unknown.length > 0) {
+      throw new AppError('UNKNOWN_TABLES', `${restaurant.name} has no table ${unknown.join(', ')}.`, 400)
+    }
+    const inactive = tables.filter((table) => !table.active).map((table) => table.key)
+    if (inactive.length > 0) {
+      throw new AppError(
+        'TABLE_INACTIVE',
+        `${inactive.join(', ')} ${inactive.length === 1 ? 'is' : 'are'} not in use.`,
+        400,
+      )
+    }
+    const capacity = tables.reduce((sum, table) => sum + table.capacity, 0)
+    if (capacity < booking.partySize) {
+      throw new AppError(
+        'TABLES_TOO_SMALL',
+        `${keys.join(' + ')} seat${tables.length === 1 ? 's' : ''} ${capacity}; the party is ${booking.partySize}. Add a table.`,
+        400,
+      )
+    }
+    return tables
+  }
+
+  function movedWindow(checked: Checked, startAt: string | undefined, now: Date) {
+    const { booking, restaurant } = checked
+    if (startAt === undefined || new Date(startAt).getTime() === booking.startAt.getTime()) return null
+    const start = new Date(startAt)
+    if (start.getTime() <= now.getTime()) {
+      throw new AppError('VALIDATION_FAILED', 'The new start time has already passed; pick a later one.', 400)
+    }
+    if (!withinServiceHours(restaurant.servicePeriods, start, restaurant.timezone)) {
+      throw new AppError(
+        'OUTSIDE_SERVICE_HOURS',
+        `${restaurant.name} does not seat at ${clock(start, restaurant.timezone)} on that day.`,
+        400,
+      )
+    }
+    return { start, end: new Date(start.getTime() + (booking.endAt.getTime() - booking.startAt.getTime())) }
+  }
+
+  function refusePassed(checked: Checked, now: Date) {
+    if (checked.booking.startAt.getTime() <= now.getTime()) {
+      throw new AppError(
+        'BOOKING_PASSED',
+        `${checked.booking.reference} was due at ${clock(checked.booking.startAt, checked.restaurant.timezone)}; move it to a later time or cancel it.`,
+        409,
+      )
+    }
+  }
+
+  /**
+   * Seat where it is booked: the pipelines' own commit path (assignment/steps/seat.ts): a hold
+   * (the exclusion constraint decides: TABLES_TAKEN), the confirm with the person's version (the
+   * state machine's check: VERSION_CONFLICT), its history row, transition and booking.confirmed
+   * events, one confirmation email (unique per booking and kind), the attempt row. The audit row
+   * and review.seated follow the commit.
+   */
+  async function seatAsBooked(
+    request: SeatRequest,
+    input: z.infer<typeof seatSchema>,
+    now: Date,
+  ): Promise<SeatOutcome> {
+    const checked = await checkWaiting(db, input.bookingId, input.expectedVersion, false)
+    refusePassed(checked, now)
+    const tables = await pickedTables(db, checked, input.tables)
+    const seated = await seatAtTables(deps, checked.booking, {
+      tableIds: tables.map((table) => table.id),
+      zoneId: tables[0]!.zoneId,
+      expectedVersion: input.expectedVersion,
+      actor: request.actor.id,
+    })
+    if (!seated.ok) {
+      if (seated.reason === 'TABLES_TAKEN') {
+        const window = { start: checked.booking.startAt, end: checked.booking.endAt }
+        const taken = new Set(
+          await takenTableIds(
+            db,
+            tables.map((t) => t.id),
+            window,
+            deps.now(),
+            checked.booking.id,
+          ),
+        )
+        throw new TablesTaken(tables.filter((table) => taken.has(table.id)).map((table) => table.key))
+      }
+      if (seated.reason === 'VERSION_CONFLICT' || seated.reason === 'NOT_WAITING') {
+        const fresh = (await findBookingById(db, checked.booking.id))!
+        throw await versionConflict(db, fresh, input.expectedVersion, checked.restaurant.timezone)
+      }
+      throw new AppError(
+        seated.reason,
+        'The tables could not be confirmed in time; nothing was changed. Try again.',
+        503,
+      )
+    }
+    const keys = [...seated.tableKeys].sort()
+    const details = { tables: keys, expectedVersion: input.expectedVersion, emailQueued: seated.emailQueued }
+    await insertAuditEntry(db, audit(request.actor, REVIEW_ACTIONS.seated, checked.booking.id, details, now))
+    await deleteSuggestions(db, [checked.booking.id])
+    recordAction(REVIEW_ACTIONS.seated, checked.booking, request.actor, details)
+    const fresh = (await findBookingById(db, checked.booking.id))!
+    return { booking: await present(fresh), tables: keys, emailQueued: seated.emailQueued, moved: false }
+  }
+
+  /**
+   * Move and seat: the booking's window changes with its seat, so all of it is one transaction
+   * (a seat that fails must not leave the booking moved): the row lock and version check, the new
+   * window, the assignments (the exclusion constraint decides), the state machine's transition,
+   * the email (unique per booking and kind), the attempt and audit rows.
+   */
+  async function moveAndSeat(request: SeatRequest, input: z.infer<typeof seatSchema>, now: Date): Promise<SeatOutcome> {
+    const started = performance.now()
+    const result = await db
+      .transaction(async (tx) => {
+        const checked = await checkWaiting(tx, input.bookingId, input.expectedVersion, true)
+        const { booking, restaurant } = checked
+        const tables = await pickedTables(tx, checked, input.tables)
+        const window = movedWindow(checked, input.startAt, now)!
+        await updateBookingWindow(tx, booking.id, window)
         const tableIds = tables.map((table) => table.id)
         const inserted = await insertAssignments(tx, {
           restaurantId: booking.restaurantId,
@@ -265,7 +367,7 @@ export function createReviewActions(deps: AssignmentDeps) {
           now,
         })
         if (inserted !== tableIds.length) {
-          const taken = new Set(await takenTableIds(tx, tableIds, window, now))
+          const taken = new Set(await takenTableIds(tx, tableIds, window, now, booking.id))
           throw new TablesTaken(tables.filter((table) => taken.has(table.id)).map((table) => table.key))
         }
         const keys = tables.map((table) => table.key).sort()
@@ -292,16 +394,15 @@ export function createReviewActions(deps: AssignmentDeps) {
           attemptId: null,
           emailQueued,
         }
-        const done = await reviewTransition(tx, {
+        const applied = await transitions.apply(tx, {
           bookingId: booking.id,
-          from: REVIEW_STATE,
           to: 'confirmed',
+          from: WAITING_STATES,
           expectedVersion: input.expectedVersion,
-          reason: moved ? `moved to ${window.start.toISOString()} and seated by staff` : 'seated by staff',
+          reason: `moved to ${window.start.toISOString()} and seated by staff`,
           actor: request.actor.id,
           set: { status: 'confirmed', confirmedAt: now, autoAssignLastResult: lastResult },
         })
-        if (!done) throw await versionConflict(tx, booking, input.expectedVersion, restaurant.timezone)
         await insertManualAttempt(tx, {
           bookingId: booking.id,
           outcome: 'confirmed',
@@ -309,68 +410,88 @@ export function createReviewActions(deps: AssignmentDeps) {
           startedAt: now,
           durationMs: performance.now() - started,
           plan: { tableIds, tableKeys: keys },
-          strategy: { manual: true, tables: keys.length },
+          strategy: { manual: true, moved: true, tables: keys.length },
         })
         const details = {
           tables: keys,
           expectedVersion: input.expectedVersion,
           emailQueued,
-          ...(moved ? { fromStart: booking.startAt.toISOString(), toStart: window.start.toISOString() } : {}),
+          fromStart: booking.startAt.toISOString(),
+          toStart: window.start.toISOString(),
         }
-        await insertAuditEntry(tx, {
-          ...audit(request.actor, moved ? REVIEW_ACTIONS.moved : REVIEW_ACTIONS.seated, booking.id, details),
-          at: now,
-        })
+        await insertAuditEntry(tx, audit(request.actor, REVIEW_ACTIONS.moved, booking.id, details, now))
         await bumpAvailabilityVersion(tx, booking.restaurantId)
         await deleteSuggestions(tx, [booking.id])
-        return { done, keys, emailQueued, moved, details }
+        return { applied, keys, emailQueued, details }
       })
-      if (result.moved) afterCommit(result.done, REVIEW_ACTIONS.moved, request.actor, result.details)
-      afterCommit(result.done, REVIEW_ACTIONS.seated, request.actor, result.details)
-      deps.events.record({
-        type: 'booking.confirmed',
-        source: 'review',
-        restaurantId: result.done.booking.restaurantId,
-        bookingId: result.done.booking.id,
-        context: { tables: result.keys, trigger: 'manual', actor: request.actor.id },
-      })
-      if (result.emailQueued) deps.onEmailQueued?.()
-      return {
-        booking: await present(result.done.booking),
+      .catch((error: unknown) => explainConflict(error, input.bookingId, input.expectedVersion))
+    const booking = result.applied.booking
+    transitions.announce(result.applied)
+    recordAction(REVIEW_ACTIONS.moved, booking, request.actor, result.details)
+    recordAction(REVIEW_ACTIONS.seated, booking, request.actor, result.details)
+    // staff seats are no pipeline's work; like assignment/steps/seat.ts, they count under legacy
+    deps.events.record({
+      type: 'booking.confirmed',
+      source: 'review',
+      restaurantId: booking.restaurantId,
+      bookingId: booking.id,
+      context: {
+        pipeline: 'legacy',
+        shadow: false,
+        trigger: 'manual',
+        version: result.applied.version,
+        actor: request.actor.id,
         tables: result.keys,
-        emailQueued: result.emailQueued,
-        moved: result.moved,
-      }
+        email_queued: result.emailQueued,
+      },
+    })
+    if (result.emailQueued) deps.onEmailQueued?.()
+    return { booking: await present(booking), tables: result.keys, emailQueued: result.emailQueued, moved: true }
+  }
+
+  return {
+    /** Seats a waiting booking at tables a person chose, where it is booked or at a new start. */
+    async seat(request: SeatRequest): Promise<SeatOutcome> {
+      const input = parse(seatSchema, request)
+      const now = deps.now()
+      const booking = await findBookingById(db, input.bookingId)
+      if (!booking) throw notFound(`Booking ${input.bookingId}`)
+      const moves = input.startAt !== undefined && new Date(input.startAt).getTime() !== booking.startAt.getTime()
+      return moves ? moveAndSeat(request, input, now) : seatAsBooked(request, input, now)
     },
 
     /**
-     * Hands the booking back to the engine for one more automatic attempt (CONTRACT: 202). The
-     * booking goes manual_review -> assignment_pending under the version check, then the engine's
-     * own attempt runs (quote, hold, confirm: its confirmation email, its commit path); when it
-     * cannot seat it either, the booking returns to review with the new reason.
+     * Hands the booking back to the engine for one more automatic attempt (CONTRACT: 202): the
+     * state machine moves it to assignment_pending under the version check, then the engine's own
+     * attempt runs (decide and commit: its hold, its confirm, its one email); when it cannot seat
+     * it either, the booking goes back to review with the new reason.
      */
     async retry(request: { bookingId: string; expectedVersion?: number; actor: ReviewActor }): Promise<RetryOutcome> {
       const input = parse(retrySchema, request)
       const now = deps.now()
-      const reopened = await db.transaction(async (tx) => {
-        const { version } = await lockInReview(tx, input.bookingId, input.expectedVersion)
-        const done = await reviewTransition(tx, {
-          bookingId: input.bookingId,
-          from: REVIEW_STATE,
-          to: 'assignment_pending',
-          expectedVersion: version,
-          reason: 'retry requested by staff',
-          actor: request.actor.id,
+      let expected = input.expectedVersion ?? -1
+      const reopened = await db
+        .transaction(async (tx) => {
+          const checked = await checkWaiting(tx, input.bookingId, input.expectedVersion, true)
+          refusePassed(checked, now)
+          expected = checked.version
+          const applied = await transitions.apply(tx, {
+            bookingId: input.bookingId,
+            to: 'assignment_pending',
+            from: WAITING_STATES,
+            expectedVersion: checked.version,
+            reason: 'retry requested by staff',
+            actor: request.actor.id,
+          })
+          await insertAuditEntry(
+            tx,
+            audit(request.actor, REVIEW_ACTIONS.retried, input.bookingId, { expectedVersion: checked.version }, now),
+          )
+          await deleteSuggestions(tx, [input.bookingId])
+          return applied
         })
-        if (!done) throw new AppError('VERSION_CONFLICT', 'Someone got there first; reload to see it.', 409)
-        await insertAuditEntry(tx, {
-          ...audit(request.actor, REVIEW_ACTIONS.retried, input.bookingId, { expectedVersion: version }),
-          at: now,
-        })
-        await deleteSuggestions(tx, [input.bookingId])
-        return done
-      })
-      recordTransition(deps.events, reopened)
+        .catch((error: unknown) => explainConflict(error, input.bookingId, expected))
+      transitions.announce(reopened)
       const attemptsSoFar = (await attemptCounts(db, [input.bookingId])).get(input.bookingId) ?? 0
       const attempt = await runAssignmentAttempt(deps, reopened.booking, {
         trigger: 'manual',
@@ -381,28 +502,29 @@ export function createReviewActions(deps: AssignmentDeps) {
       let outcome: RetryOutcome['outcome'] = attempt.success ? 'confirmed' : 'other'
       if (!attempt.success && !attempt.bookingNotPending) {
         const reason = attempt.reason ?? 'UNKNOWN'
-        const back = await db.transaction((tx) =>
-          reviewTransition(tx, {
-            bookingId: input.bookingId,
-            from: 'assignment_pending',
-            to: REVIEW_STATE,
-            expectedVersion: reopened.version,
-            reason,
-            actor: request.actor.id,
-            set: { manualReviewReason: reason },
-          }),
-        )
-        if (back) {
-          recordTransition(deps.events, back)
+        try {
+          const back = await db.transaction((tx) =>
+            transitions.apply(tx, {
+              bookingId: input.bookingId,
+              to: REVIEW_STATE,
+              from: ['assignment_pending'],
+              expectedVersion: reopened.version,
+              reason,
+              actor: request.actor.id,
+              set: { manualReviewReason: reason },
+            }),
+          )
+          transitions.announce(back)
           outcome = 'manual_review'
+        } catch (error) {
+          // someone (the engine's sweep, a person) moved it meanwhile: theirs stands
+          if (!(error instanceof VersionConflictError)) throw error
         }
       }
-      deps.events.record({
-        type: REVIEW_ACTIONS.retried,
-        source: 'review',
-        restaurantId: reopened.booking.restaurantId,
-        bookingId: input.bookingId,
-        context: { actor: request.actor.id, outcome, reason: attempt.reason, tables: attempt.tableKeys },
+      recordAction(REVIEW_ACTIONS.retried, reopened.booking, request.actor, {
+        outcome,
+        reason: attempt.reason,
+        tables: attempt.tableKeys,
       })
       const fresh = (await findBookingById(db, input.bookingId))!
       return {
@@ -413,7 +535,7 @@ export function createReviewActions(deps: AssignmentDeps) {
       }
     },
 
-    /** Cancels a booking in review with a reason; its tables (if any) are free at once. */
+    /** Cancels a waiting booking with a reason; its tables (if any) are free at once. */
     async cancel(request: {
       bookingId: string
       expectedVersion?: number
@@ -422,39 +544,40 @@ export function createReviewActions(deps: AssignmentDeps) {
     }): Promise<ApiBooking> {
       const input = parse(cancelSchema, request)
       const now = deps.now()
-      const done = await db.transaction(async (tx) => {
-        const { booking, version } = await lockInReview(tx, input.bookingId, input.expectedVersion)
-        const changed = await reviewTransition(tx, {
-          bookingId: booking.id,
-          from: REVIEW_STATE,
-          to: 'cancelled',
-          expectedVersion: version,
-          reason: input.reason,
-          actor: request.actor.id,
-          set: { status: 'cancelled', cancelledAt: now },
-        })
-        if (!changed) throw new AppError('VERSION_CONFLICT', 'Someone got there first; reload to see it.', 409)
-        const released = await releaseBookingAllocations(tx, booking.id, now)
-        if (released > 0) await bumpAvailabilityVersion(tx, booking.restaurantId)
-        await insertAuditEntry(tx, {
-          ...audit(request.actor, REVIEW_ACTIONS.cancelled, booking.id, {
+      let expected = input.expectedVersion ?? -1
+      const applied = await db
+        .transaction(async (tx) => {
+          const checked = await checkWaiting(tx, input.bookingId, input.expectedVersion, true)
+          expected = checked.version
+          const changed = await transitions.apply(tx, {
+            bookingId: input.bookingId,
+            to: 'cancelled',
+            from: WAITING_STATES,
+            expectedVersion: checked.version,
             reason: input.reason,
-            expectedVersion: version,
-          }),
-          at: now,
+            actor: request.actor.id,
+            set: { status: 'cancelled', cancelledAt: now },
+          })
+          const released = await releaseBookingAllocations(tx, input.bookingId, now)
+          if (released > 0) await bumpAvailabilityVersion(tx, checked.booking.restaurantId)
+          await insertAuditEntry(
+            tx,
+            audit(
+              request.actor,
+              REVIEW_ACTIONS.cancelled,
+              input.bookingId,
+              { reason: input.reason, expectedVersion: checked.version },
+              now,
+            ),
+          )
+          await deleteSuggestions(tx, [input.bookingId])
+          return changed
         })
-        await deleteSuggestions(tx, [booking.id])
-        return changed
-      })
-      afterCommit(done, REVIEW_ACTIONS.cancelled, request.actor, { reason: input.reason })
-      deps.events.record({
-        type: 'booking.cancelled',
-        source: 'review',
-        restaurantId: done.booking.restaurantId,
-        bookingId: done.booking.id,
-        context: { actor: request.actor.id, reason: input.reason },
-      })
-      return present(done.booking)
+        .catch((error: unknown) => explainConflict(error, input.bookingId, expected))
+      transitions.announce(applied)
+      recordAction(REVIEW_ACTIONS.cancelled, applied.booking, request.actor, { reason: input.reason })
+      recordAction('booking.cancelled', applied.booking, request.actor, { reason: input.reason })
+      return present(applied.booking)
     },
 
     /** A note on the booking, in any state; no version: notes never conflict. */
@@ -471,58 +594,48 @@ export function createReviewActions(deps: AssignmentDeps) {
           body: input.body,
           at: now,
         })
-        await insertAuditEntry(tx, {
-          ...audit(request.actor, REVIEW_ACTIONS.noted, booking.id, { noteId: row.id }),
-          at: now,
-        })
-        return { row, restaurantId: booking.restaurantId }
+        await insertAuditEntry(tx, audit(request.actor, REVIEW_ACTIONS.noted, booking.id, { noteId: row.id }, now))
+        return { row, booking }
       })
-      deps.events.record({
-        type: REVIEW_ACTIONS.noted,
-        source: 'review',
-        restaurantId: note.restaurantId,
-        bookingId: input.bookingId,
-        context: { actor: request.actor.id, note_id: note.row.id },
-      })
+      recordAction(REVIEW_ACTIONS.noted, note.booking, request.actor, { note_id: note.row.id })
       return note.row
     },
 
     /**
      * Moves bookings in review whose time has passed to failed, keeping the reason they failed
-     * with; no version check: nobody can seat a booking in the past any more.
+     * with (the history row says EXPIRED:<reason>); no version check: nobody can seat a booking
+     * in the past any more, so whatever version it is at, this is where it ends.
      */
     async expirePast(now: Date, limit = 100): Promise<number> {
-      const expired = await listExpiredReviewBookings(db, now, limit)
+      const expired = await listExpiredReviewBookings(db, REVIEW_STATE, now, limit)
       let moved = 0
       for (const row of expired) {
-        const reason = `EXPIRED${row.reason ? `:${row.reason}` : ''}`
-        const done = await db.transaction(async (tx) => {
-          const changed = await transitionBooking(tx, {
-            bookingId: row.id,
-            from: [REVIEW_STATE],
-            to: 'failed',
-            reason,
-            actor: 'review:expiry',
+        let applied: AppliedTransition
+        try {
+          applied = await db.transaction(async (tx) => {
+            const changed = await transitions.apply(tx, {
+              bookingId: row.id,
+              to: 'failed',
+              from: [REVIEW_STATE],
+              reason: `EXPIRED${row.reason ? `:${row.reason}` : ''}`,
+              actor: 'review:expiry',
+            })
+            await deleteSuggestions(tx, [row.id])
+            return changed
           })
-          if (changed) await deleteSuggestions(tx, [row.id])
-          return changed
-        })
-        if (!done) continue
+        } catch (error) {
+          if (error instanceof VersionConflictError) continue // seated or cancelled a moment ago
+          throw error
+        }
         moved++
-        recordTransition(deps.events, {
-          booking: done,
-          from: REVIEW_STATE,
-          to: 'failed',
-          version: done.assignmentStateVersion,
-          actor: 'review:expiry',
-        })
+        transitions.announce(applied)
         deps.events.record({
           type: REVIEW_ACTIONS.expired,
           source: 'review',
           severity: 'warning',
           restaurantId: row.restaurantId,
           bookingId: row.id,
-          context: { reason: row.reason },
+          context: { actor: 'review:expiry', reason: row.reason },
         })
       }
       return moved

@@ -12,7 +12,8 @@ import {
   listNotes,
   listStateHistory,
 } from '../db/queries/review-detail.ts'
-import { countReviewQueue, listReviewQueue, REVIEW_STATE, type QueueRow } from '../db/queries/review-queue.ts'
+import { WAITING_STATES } from '../assignment/state-machine.ts'
+import { countReviewQueue, listReviewQueue, type QueueRow } from '../db/queries/review-queue.ts'
 import { findStoredSuggestions, storeSuggestions } from '../db/queries/review-suggestions.ts'
 import type { Booking } from '../db/schema/bookings.ts'
 import type { Restaurant } from '../db/schema/restaurants.ts'
@@ -213,18 +214,24 @@ export function createReviewReader(deps: AssignmentDeps) {
   return {
     /** CONTRACT §3 GET /api/review: most urgent (earliest start) first. */
     async queue(filter: { restaurantSlug?: string } = {}): Promise<ReviewBooking[]> {
-      const rows = await listReviewQueue(db, { restaurantSlug: filter.restaurantSlug, limit: 500 })
+      const rows = await listReviewQueue(db, {
+        states: WAITING_STATES,
+        now: deps.now(),
+        restaurantSlug: filter.restaurantSlug,
+        limit: 500,
+      })
       return presentQueue(db, rows)
     },
 
-    count: () => countReviewQueue(db),
+    count: () => countReviewQueue(db, { states: WAITING_STATES, now: deps.now() }),
 
     async detail(bookingId: string): Promise<ReviewDetail | null> {
       const booking = await findBookingById(db, bookingId)
       if (!booking) return null
       const context = await loadFloorContext(deps, booking.restaurantId)
       if (!context) return null
-      const inReview = booking.assignmentState === REVIEW_STATE
+      const inReview =
+        WAITING_STATES.includes(booking.assignmentState) && booking.startAt.getTime() > deps.now().getTime()
       const [history, attempts, notes, audit, allocations, stored] = await Promise.all([
         listStateHistory(db, booking.id),
         listAttempts(db, booking.id),
@@ -264,7 +271,9 @@ export function createReviewReader(deps: AssignmentDeps) {
         slugByRestaurantId: () => context.restaurant.slug,
         zoneKeyById: (id) => zoneKeyById.get(id) ?? null,
       })
-      const waitingSince = [...history].reverse().find((row) => row.toState === REVIEW_STATE)?.occurredAt ?? null
+      const waitingSince =
+        [...history].reverse().find((row) => WAITING_STATES.includes(row.toState as Booking['assignmentState']))
+          ?.occurredAt ?? null
       const timeline: TimelineEntry[] = [
         ...history.map((row) => describeTransition(row)),
         ...attempts.map((row) => describeAttempt(row)),

@@ -1,7 +1,7 @@
 import type { AssignmentDeps } from '../assignment/assignment-deps.ts'
 import { findBookingById } from '../db/queries/bookings.ts'
 import { deleteSuggestionsOutsideReview, listStaleSuggestionBookings } from '../db/queries/review-suggestions.ts'
-import { REVIEW_STATE } from '../db/queries/review-queue.ts'
+import { WAITING_STATES } from '../assignment/state-machine.ts'
 import type { Scheduler } from '../scheduling/scheduler.ts'
 import { createReviewActions } from './review-actions.ts'
 import { computeSuggestions, createReviewReader, loadFloorContext } from './review-reader.ts'
@@ -27,17 +27,17 @@ export function createReviewService(deps: AssignmentDeps) {
   const actions = createReviewActions(deps)
 
   async function refreshSuggestions(limit = 50): Promise<number> {
-    const ids = await listStaleSuggestionBookings(deps.db, limit)
+    const ids = await listStaleSuggestionBookings(deps.db, { states: WAITING_STATES, now: deps.now(), limit })
     let refreshed = 0
     for (const id of ids) {
       const booking = await findBookingById(deps.db, id)
-      if (!booking || booking.assignmentState !== REVIEW_STATE) continue
+      if (!booking || !WAITING_STATES.includes(booking.assignmentState)) continue
       const context = await loadFloorContext(deps, booking.restaurantId)
       if (!context) continue
       await computeSuggestions(deps, booking, context)
       refreshed++
     }
-    await deleteSuggestionsOutsideReview(deps.db)
+    await deleteSuggestionsOutsideReview(deps.db, WAITING_STATES)
     return refreshed
   }
 

@@ -22,6 +22,6 @@ CREATE TABLE "review_notes" (
 --> statement-breakpoint
 CREATE INDEX "review_notes_booking_idx" ON "review_notes" USING btree ("booking_id","created_at");
 --> statement-breakpoint
--- The queue reads only bookings in review, earliest first; a partial index keeps that a short scan
+-- The queue reads only bookings waiting for a person (manual_review, failed), earliest first; a partial index keeps that a short scan
 -- however many bookings the restaurant has ever taken.
-CREATE INDEX "bookings_manual_review_start_idx" ON "bookings" USING btree ("start_at") WHERE "assignment_state" = 'manual_review';
+CREATE INDEX "bookings_review_queue_idx" ON "bookings" USING btree ("start_at") WHERE "assignment_state" IN ('manual_review', 'failed');

@@ -124,12 +124,14 @@ describe(`manual review API (${driver})`, () => {
     await engine.events.flush()
     const events = await sql(
       engine,
-      `select event_type from observability_events where booking_id = $1 and source = 'review' order by event_type`,
+      `select event_type from observability_events where booking_id = $1 and occurred_at > now() - interval '1 minute' order by event_type`,
       [id],
     )
     expect(events.map((e) => e.event_type)).toEqual(
       expect.arrayContaining(['review.seated', 'booking.confirmed', 'booking.assignment_state_transition']),
     )
+    // every event fits its catalogue schema
+    expect(engine.events.stats().problems ?? {}).toEqual({})
     // it left the queue
     const queue = await api.request('GET', '/api/review')
     expect(queue.body.bookings.map((b: { id: string }) => b.id)).not.toContain(id)
@@ -308,7 +310,7 @@ describe(`manual review API (${driver})`, () => {
     expect(events).toEqual([{ event_type: 'review.cancelled' }])
   })
 
-  it('notes, refreshes stale suggestions on schedule, and expires bookings whose time passed', async () => {
+  it('notes, and refreshes stale suggestions on schedule', async () => {
     const start = eveningStart(11)
     const id = await bookIntoReview(engine, { restaurant: 'review-bistro', startAt: start, partySize: 4, zone: 'main' })
     const note = await engine.review.note({
@@ -347,9 +349,31 @@ describe(`manual review API (${driver})`, () => {
     )
     expect(Number(second!.availability_version)).toBeGreaterThan(Number(first!.availability_version))
     expect(second!.suggestions.map((s) => s.tables.join('+'))).not.toContain('P1')
+  })
+})
 
-    const moved = await engine.review.expirePast(new Date(Date.parse(start) + 60_000))
-    expect(moved).toBeGreaterThanOrEqual(1)
+describe(`manual review expiry (${driver})`, () => {
+  let engine: TestEngine
+  let clock = Date.now()
+  beforeAll(async () => {
+    engine = await createTestEngine({ FEATURE_AUTO_ASSIGN_RETRY_POLICY_V2: '1' }, { now: () => new Date(clock) })
+    await engine.restaurants.putFloor('review-bistro', reviewFloor())
+  })
+  afterAll(async () => {
+    await engine?.dispose()
+  })
+
+  it('moves a booking whose time passed out of the queue, as failed with its reason', async () => {
+    const start = eveningStart(1)
+    const id = await bookIntoReview(engine, { restaurant: 'review-bistro', startAt: start, partySize: 4, zone: 'main' })
+    expect((await engine.review.queue()).map((b) => b.id)).toEqual([id])
+    expect(await engine.scheduler.runNow('review.expiry')).toBe(true)
+    expect((await engine.review.queue()).map((b) => b.id)).toEqual([id]) // not yet due
+
+    clock = Date.parse(start) + 60_000
+    expect((await engine.review.queue()).map((b) => b.id)).toEqual([]) // past: nobody's work any more
+    expect(await engine.review.count()).toBe(0)
+    expect(await engine.scheduler.runNow('review.expiry')).toBe(true)
     expect(
       await sql(engine, 'select assignment_state, status, manual_review_reason from bookings where id = $1', [id]),
     ).toEqual([
@@ -357,10 +381,22 @@ describe(`manual review API (${driver})`, () => {
     ])
     const [last] = await sql(
       engine,
-      `select reason, actor from assignment_state_history where booking_id = $1 order by version desc limit 1`,
+      `select from_state, reason, actor from assignment_state_history where booking_id = $1 order by version desc limit 1`,
       [id],
     )
-    expect(last).toEqual({ reason: 'EXPIRED:ADJACENCY_UNSATISFIED', actor: 'review:expiry' })
-    expect((await api.request('GET', '/api/review')).body.bookings.map((b: { id: string }) => b.id)).not.toContain(id)
+    expect(last).toEqual({
+      from_state: 'manual_review',
+      reason: 'EXPIRED:ADJACENCY_UNSATISFIED',
+      actor: 'review:expiry',
+    })
+    const retried = engine.review.retry({ bookingId: id, actor: { userId: null, name: 'API', id: 'api' } })
+    await expect(retried).rejects.toMatchObject({ code: 'BOOKING_PASSED', status: 409 })
+    await engine.events.flush()
+    expect(
+      await sql(
+        engine,
+        `select context->>'reason' as reason from observability_events where event_type = 'review.expired'`,
+      ),
+    ).toEqual([{ reason: 'ADJACENCY_UNSATISFIED' }])
   })
 })

@@ -72,8 +72,14 @@ export async function insertAssignments(tx: Executor, input: AssignTablesInput):
   return rows.length
 }
 
-/** The tables among `tableIds` that a live allocation of another booking holds in the window. */
-export async function takenTableIds(tx: Executor, tableIds: string[], window: { start: Date; end: Date }, now: Date) {
+/** The tables among `tableIds` that a live allocation (not `exceptBookingId`'s) holds in the window. */
+export async function takenTableIds(
+  tx: Executor,
+  tableIds: string[],
+  window: { start: Date; end: Date },
+  now: Date,
+  exceptBookingId?: string,
+) {
   if (tableIds.length === 0) return []
   const rows = await tx
     .selectDistinct({ tableId: tableAllocations.tableId })
@@ -84,6 +90,7 @@ export async function takenTableIds(tx: Executor, tableIds: string[], window: { 
         isNull(tableAllocations.releasedAt),
         sql`${tableAllocations.window} && tstzrange(${window.start.toISOString()}::timestamptz, ${window.end.toISOString()}::timestamptz, '[)')`,
         sql`(${tableAllocations.kind} = 'assignment' or ${tableAllocations.holdExpiresAt} > ${now.toISOString()}::timestamptz)`,
+        exceptBookingId ? sql`${tableAllocations.bookingId} is distinct from ${exceptBookingId}::uuid` : undefined,
       ),
     )
   return rows.map((row) => row.tableId)

@@ -1,9 +1,8 @@
-import { and, eq, inArray, sql } from 'drizzle-orm'
+import { and, eq, gt, inArray, notInArray, sql } from 'drizzle-orm'
 import type { Executor } from '../client.ts'
-import { bookings } from '../schema/bookings.ts'
+import { bookings, type AssignmentState } from '../schema/bookings.ts'
 import { restaurants } from '../schema/restaurants.ts'
 import { reviewSuggestions, type StoredSuggestion } from '../schema/review.ts'
-import { REVIEW_STATE } from './review-queue.ts'
 
 export async function findStoredSuggestions(db: Executor, bookingId: string) {
   const [row] = await db.select().from(reviewSuggestions).where(eq(reviewSuggestions.bookingId, bookingId)).limit(1)
@@ -43,7 +42,10 @@ export async function storeSuggestions(db: Executor, input: StoreSuggestionsInpu
  * availability or floor version than their restaurant's current one: what the refresh task
  * recomputes. Earliest start first, so the most urgent are fresh first.
  */
-export async function listStaleSuggestionBookings(db: Executor, limit: number): Promise<string[]> {
+export async function listStaleSuggestionBookings(
+  db: Executor,
+  filter: { states: readonly AssignmentState[]; now: Date; limit: number },
+): Promise<string[]> {
   const rows = await db
     .select({ id: bookings.id })
     .from(bookings)
@@ -51,14 +53,15 @@ export async function listStaleSuggestionBookings(db: Executor, limit: number): 
     .leftJoin(reviewSuggestions, eq(reviewSuggestions.bookingId, bookings.id))
     .where(
       and(
-        eq(bookings.assignmentState, REVIEW_STATE),
+        inArray(bookings.assignmentState, [...filter.states]),
+        gt(bookings.startAt, filter.now),
         sql`(${reviewSuggestions.bookingId} is null
              or ${reviewSuggestions.availabilityVersion} <> ${restaurants.availabilityVersion}
              or ${reviewSuggestions.floorVersion} <> ${restaurants.floorVersion})`,
       ),
     )
     .orderBy(bookings.startAt)
-    .limit(limit)
+    .limit(filter.limit)
   return rows.map((row) => row.id)
 }
 
@@ -68,13 +71,18 @@ export async function deleteSuggestions(db: Executor, bookingIds: string[]): Pro
   await db.delete(reviewSuggestions).where(inArray(reviewSuggestions.bookingId, bookingIds))
 }
 
-/** Stored suggestions of bookings no longer in review. */
-export async function deleteSuggestionsOutsideReview(db: Executor): Promise<number> {
+/** Stored suggestions of bookings no longer waiting in one of `states`. */
+export async function deleteSuggestionsOutsideReview(
+  db: Executor,
+  states: readonly AssignmentState[],
+): Promise<number> {
+  const leftReview = db
+    .select({ id: bookings.id })
+    .from(bookings)
+    .where(notInArray(bookings.assignmentState, [...states]))
   const rows = await db
     .delete(reviewSuggestions)
-    .where(
-      sql`${reviewSuggestions.bookingId} in (select ${bookings.id} from ${bookings} where ${bookings.assignmentState} <> ${REVIEW_STATE})`,
-    )
+    .where(inArray(reviewSuggestions.bookingId, leftReview))
     .returning({ id: reviewSuggestions.bookingId })
   return rows.length
 }

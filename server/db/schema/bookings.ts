@@ -60,10 +60,10 @@ export const bookings = pgTable(
     unique('bookings_restaurant_idempotency_key').on(t.restaurantId, t.idempotencyKey),
     index('bookings_restaurant_start_idx').on(t.restaurantId, t.startAt),
     index('bookings_assignment_state_idx').on(t.assignmentState),
-    // the manual-review queue (migration 0011)
-    index('bookings_manual_review_start_idx')
+    // the manual-review queue: the states that wait for a person (migration 0011)
+    index('bookings_review_queue_idx')
       .on(t.startAt)
-      .where(sql`${t.assignmentState} = 'manual_review'`),
+      .where(sql`${t.assignmentState} in ('manual_review', 'failed')`),
   ],
 )
 
