@@ -20,7 +20,7 @@ import {
   takenTableIds,
   updateBookingWindow,
 } from '../db/queries/review-actions.ts'
-import { latestTransition, listBookingAudit } from '../db/queries/review-detail.ts'
+import { lastEnteredAt, latestTransition, listBookingAudit } from '../db/queries/review-detail.ts'
 import { listExpiredReviewBookings } from '../db/queries/review-queue.ts'
 import { deleteSuggestions } from '../db/queries/review-suggestions.ts'
 import type { AssignmentState, AutoAssignResult, Booking } from '../db/schema/bookings.ts'
@@ -235,6 +235,15 @@ export function createReviewActions(deps: AssignmentDeps) {
     })
   }
 
+  /**
+   * How long the booking waited for a person, on the event that ends the wait: the review SLA
+   * (sql/analytics/review-wait.sql reads `waited_ms` from review.seated|cancelled|retried|expired).
+   */
+  async function waited(bookingId: string, now: Date): Promise<{ waited_ms?: number }> {
+    const since = await lastEnteredAt(db, bookingId, WAITING_STATES)
+    return since ? { waited_ms: Math.max(0, now.getTime() - since.getTime()) } : {}
+  }
+
   /** Resolves and checks the tables a person picked; throws a 4xx a host can act on. */
   async function pickedTables(executor: Executor, checked: Checked, keys: string[]) {
     const { booking, restaurant } = checked
@@ -338,7 +347,10 @@ export function createReviewActions(deps: AssignmentDeps) {
     const details = { tables: keys, expectedVersion: input.expectedVersion, emailQueued: seated.emailQueued }
     await insertAuditEntry(db, audit(request.actor, REVIEW_ACTIONS.seated, checked.booking.id, details, now))
     await deleteSuggestions(db, [checked.booking.id])
-    recordAction(REVIEW_ACTIONS.seated, checked.booking, request.actor, details)
+    recordAction(REVIEW_ACTIONS.seated, checked.booking, request.actor, {
+      ...details,
+      ...(await waited(checked.booking.id, now)),
+    })
     const fresh = (await findBookingById(db, checked.booking.id))!
     return { booking: await present(fresh), tables: keys, emailQueued: seated.emailQueued, moved: false }
   }
@@ -428,7 +440,10 @@ export function createReviewActions(deps: AssignmentDeps) {
     const booking = result.applied.booking
     transitions.announce(result.applied)
     recordAction(REVIEW_ACTIONS.moved, booking, request.actor, result.details)
-    recordAction(REVIEW_ACTIONS.seated, booking, request.actor, result.details)
+    recordAction(REVIEW_ACTIONS.seated, booking, request.actor, {
+      ...result.details,
+      ...(await waited(booking.id, now)),
+    })
     // staff seats are no pipeline's work; like assignment/steps/seat.ts, they count under legacy
     deps.events.record({
       type: 'booking.confirmed',
@@ -522,6 +537,8 @@ export function createReviewActions(deps: AssignmentDeps) {
         }
       }
       recordAction(REVIEW_ACTIONS.retried, reopened.booking, request.actor, {
+        // the wait ends only when the engine seated it; back in review, it goes on
+        ...(outcome === 'confirmed' ? await waited(input.bookingId, now) : {}),
         outcome,
         reason: attempt.reason,
         tables: attempt.tableKeys,
@@ -575,7 +592,10 @@ export function createReviewActions(deps: AssignmentDeps) {
         })
         .catch((error: unknown) => explainConflict(error, input.bookingId, expected))
       transitions.announce(applied)
-      recordAction(REVIEW_ACTIONS.cancelled, applied.booking, request.actor, { reason: input.reason })
+      recordAction(REVIEW_ACTIONS.cancelled, applied.booking, request.actor, {
+        reason: input.reason,
+        ...(await waited(input.bookingId, now)),
+      })
       recordAction('booking.cancelled', applied.booking, request.actor, { reason: input.reason })
       return present(applied.booking)
     },
@@ -610,6 +630,8 @@ export function createReviewActions(deps: AssignmentDeps) {
       const expired = await listExpiredReviewBookings(db, REVIEW_STATE, now, limit)
       let moved = 0
       for (const row of expired) {
+        // before the move: failed is a waiting state too, and would restart the clock
+        const wait = await waited(row.id, now)
         let applied: AppliedTransition
         try {
           applied = await db.transaction(async (tx) => {
@@ -635,7 +657,7 @@ export function createReviewActions(deps: AssignmentDeps) {
           severity: 'warning',
           restaurantId: row.restaurantId,
           bookingId: row.id,
-          context: { actor: 'review:expiry', reason: row.reason },
+          context: { actor: 'review:expiry', reason: row.reason, ...wait },
         })
       }
       return moved

@@ -1,8 +1,9 @@
-import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm'
 import type { Executor } from '../client.ts'
 import { tableAllocations, type AllocationKind } from '../schema/allocations.ts'
 import { assignmentAttempts, assignmentStateHistory } from '../schema/assignment.ts'
 import { auditLog } from '../schema/auth.ts'
+import type { AssignmentState } from '../schema/bookings.ts'
 import { reviewNotes } from '../schema/review.ts'
 
 /** The entity type of review rows in audit_log. */
@@ -88,4 +89,15 @@ export async function listFloorAllocations(
     start: row.window.start,
     end: row.window.end,
   }))
+}
+
+/** When the booking last entered one of `states` (its review wait began), or null. */
+export async function lastEnteredAt(db: Executor, bookingId: string, states: readonly AssignmentState[]) {
+  const [row] = await db
+    .select({ at: assignmentStateHistory.occurredAt })
+    .from(assignmentStateHistory)
+    .where(and(eq(assignmentStateHistory.bookingId, bookingId), inArray(assignmentStateHistory.toState, [...states])))
+    .orderBy(desc(assignmentStateHistory.version), desc(assignmentStateHistory.id))
+    .limit(1)
+  return row?.at ?? null
 }
