@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Config } from './config.ts'
-import { openDatabase, type Database, type DatabaseHandle } from './db/client.ts'
+import { openDatabase, type Database, type DatabaseHandle, type DatabaseTimeouts } from './db/client.ts'
 import { applyMigrations } from './db/migrate.ts'
 import { ensureQueue, startJobQueue, type JobQueue } from './jobs/queue.ts'
 import { createEventRecorder, type EventRecorder } from './observability/event-recorder.ts'
@@ -22,6 +22,7 @@ import { startOutboxWorker, type OutboxWorker } from './notify/outbox-worker.ts'
 import { createScheduler, type Scheduler } from './scheduling/scheduler.ts'
 import { createStateMachine, type StateMachine } from './assignment/state-machine.ts'
 import { createReviewService, type ReviewService } from './review/review-service.ts'
+import { scheduleAutoAssignMaintenance } from './jobs/auto-assign-sweep.ts'
 
 export interface Engine {
   config: Config
@@ -46,6 +47,7 @@ export interface Engine {
   review: ReviewService
   /** true once close() has begun: health checks answer 503 while draining */
   isClosing(): boolean
+  /** drains (jobs in flight get `drainTimeoutMs` to finish, the rest are redelivered) and closes */
   close(): Promise<void>
 }
 
@@ -55,8 +57,12 @@ export interface EngineOptions {
   /** background job timings (tests shorten them) */
   retryTimings?: Partial<RetryTimings>
   holdTtlMs?: number
-  /** seconds before pg-boss redelivers a job whose process died */
+  /** seconds before pg-boss redelivers a job whose process died (default 30: a job is one attempt) */
   jobExpireInSeconds?: number
+  /** how long close() waits for jobs in flight before leaving them to redelivery (default 4000) */
+  drainTimeoutMs?: number
+  /** statement and connection timeouts (Postgres) */
+  databaseTimeouts?: Partial<DatabaseTimeouts>
   /** parallel auto-assign jobs in this process */
   workerConcurrency?: number
   /** pg-boss maintenance (expiry of dead deliveries) interval */
@@ -74,6 +80,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     databaseUrl: config.databaseUrl,
     // a subfolder: PGlite wants its directory to itself (DATA_DIR also holds the demo session secret)
     dataDir: options.inMemory ? undefined : path.join(config.dataDir, 'pglite'),
+    timeouts: options.databaseTimeouts,
   })
   try {
     await applyMigrations(database)
@@ -102,7 +109,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     now,
     faults: options.faults,
   }
-  const jobExpireInSeconds = options.jobExpireInSeconds ?? 15 * 60
+  const jobExpireInSeconds = options.jobExpireInSeconds ?? 30
   const timings: RetryTimings = { ...DEFAULT_RETRY_TIMINGS, ...options.retryTimings }
   let autoAssignWorker: AutoAssignWorker | undefined
   let outboxWorker: OutboxWorker | undefined
@@ -110,7 +117,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
   if (options.workers !== false) {
     outboxWorker = startOutboxWorker({ db, transport: mailTransport, events })
     assignment.onEmailQueued = () => outboxWorker?.wake()
-    autoAssignWorker = await startAutoAssignWorker(assignment, jobs, {
+    autoAssignWorker = startAutoAssignWorker(assignment, jobs, {
       timings,
       cutoffMinutes: config.jobCutoffMinutes,
       concurrency: options.workerConcurrency ?? 4,
@@ -121,6 +128,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
   const scheduler = createScheduler({ db, now })
   const review = createReviewService(assignment)
   review.schedule(scheduler)
+  if (options.workers !== false) scheduleAutoAssignMaintenance(scheduler, { db, jobs, events, jobExpireInSeconds })
   let closing = false
 
   return {
@@ -135,7 +143,13 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     assignment,
     stateMachine: createStateMachine({ events }),
     restaurants: createRestaurantService(db, directory),
-    bookings: createBookingService({ ...assignment, jobs, jobExpireInSeconds, directory }),
+    bookings: createBookingService({
+      ...assignment,
+      jobs,
+      jobExpireInSeconds,
+      directory,
+      onJobDue: () => autoAssignWorker?.wake(),
+    }),
     auth: createAuthService(db),
     analytics: createAnalyticsService(database),
     scheduler,
@@ -145,9 +159,9 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       if (closing) return
       closing = true
       await scheduler.stop()
-      // Sleeping jobs are interrupted (and delivered again later); running attempts finish.
-      await autoAssignWorker?.stop()
-      await jobs.stop({ graceful: true, wait: true, timeout: 20_000 })
+      // attempts in flight finish; a job still running at the deadline is redelivered after expiry
+      await autoAssignWorker?.stop(options.drainTimeoutMs ?? 4_000)
+      await jobs.stop({ graceful: true, wait: true, timeout: 1_000 }).catch(() => {})
       await outboxWorker?.stop()
       await mailTransport.close()
       flags.stop()

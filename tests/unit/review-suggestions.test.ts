@@ -21,7 +21,7 @@ const zoneKeyById = new Map([
 ])
 
 function input(
-  overrides: Partial<SuggestionInput> & { booking?: Partial<SuggestionInput['booking']> } = {},
+  overrides: Omit<Partial<SuggestionInput>, 'booking'> & { booking?: Partial<SuggestionInput['booking']> } = {},
 ): SuggestionInput {
   return {
     tables,
