@@ -24,6 +24,7 @@ import { createCoordinator, type Coordinator } from './assignment/pipelines/v3/c
 import { createShadowRunner, type ShadowRunner } from './assignment/shadow/shadow-runner.ts'
 import { createShadowReport, type ShadowReport } from './assignment/shadow/shadow-report.ts'
 import { createV3Resilience, type V3ResilienceBundle, type V3ResilienceOptions } from './resilience/v3-resilience.ts'
+import { createReviewService, type ReviewService } from './review/review-service.ts'
 import { scheduleAutoAssignMaintenance } from './jobs/auto-assign-sweep.ts'
 
 export interface Engine {
@@ -48,6 +49,8 @@ export interface Engine {
   stateMachine: StateMachine
   /** pipeline V3: the coordinator and the resilience objects it runs under */
   v3: { coordinator: Coordinator; resilience: V3ResilienceBundle; shadow: ShadowRunner; report: ShadowReport }
+  /** the manual-review queue, its suggestions and the staff's actions (server/review) */
+  review: ReviewService
   /** true once close() has begun: health checks answer 503 while draining */
   isClosing(): boolean
   /** drains (jobs in flight get `drainTimeoutMs` to finish, the rest are redelivered) and closes */
@@ -148,6 +151,8 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     intervalMs: 15_000,
     run: ({ now, signal }) => analytics.rollup(now, { signal }).then(() => {}),
   })
+  const review = createReviewService(assignment)
+  review.schedule(scheduler)
   if (options.workers !== false) scheduleAutoAssignMaintenance(scheduler, { db, jobs, events, jobExpireInSeconds })
   let closing = false
 
@@ -174,6 +179,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     auth: createAuthService(db, { now }),
     analytics,
     scheduler,
+    review,
     isClosing: () => closing,
     async close() {
       if (closing) return

@@ -1,5 +1,6 @@
 import { Form, Link, NavLink } from '@remix-run/react'
 import type { NavSection } from '../utils/navigation.ts'
+import { NavCount } from './review/nav-count.tsx'
 
 export interface ShellUser {
   name: string
@@ -31,7 +32,7 @@ export function AppShell({
               <div className="nav-section-title">{section.title}</div>
               <ul>
                 {section.items.map((item) => (
-                  <li key={item.to}>
+                  <li key={item.to} className={item.count ? 'nav-item-with-count' : undefined}>
                     <NavLink
                       to={item.to}
                       end={item.to === '/'}
@@ -39,6 +40,7 @@ export function AppShell({
                     >
                       {item.label}
                     </NavLink>
+                    {item.count ? <NavCount source={item.count.source} label={item.count.label} /> : null}
                   </li>
                 ))}
               </ul>

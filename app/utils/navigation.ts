@@ -7,6 +7,8 @@ export interface NavItem {
   /** null: every signed-in user */
   permission: PermissionString | null
   description: string
+  /** a live count beside the link: a resource route answering { count } */
+  count?: { source: string; label: string }
 }
 
 export interface NavSection {
@@ -55,6 +57,7 @@ export const NAV_SECTIONS: NavSection[] = [
         label: 'Manual review',
         permission: 'read:review:any',
         description: 'Bookings the engine could not seat',
+        count: { source: '/resources/review-count', label: 'waiting' },
       },
       { to: '/events', label: 'Events', permission: 'read:event:any', description: 'Raw engine telemetry' },
     ],

@@ -26,7 +26,8 @@ export const TRANSITIONS: Readonly<Record<AssignmentState, readonly AssignmentSt
   assignment_in_progress: ['assigned', 'assignment_pending', 'confirmed', 'manual_review', 'failed', 'cancelled'],
   assigned: ['confirmed', 'assignment_pending', 'manual_review', 'cancelled'],
   confirmed: ['cancelled'],
-  manual_review: ['confirmed', 'assignment_pending', 'cancelled'],
+  // -> failed: a booking in review whose time passed before anyone seated it (server/review expiry)
+  manual_review: ['confirmed', 'assignment_pending', 'failed', 'cancelled'],
   failed: ['confirmed', 'assignment_pending', 'cancelled'],
   cancelled: [],
 }

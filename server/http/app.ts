@@ -13,6 +13,7 @@ import { eventRoutes } from './events-routes.ts'
 import { healthCheck } from './health.ts'
 import { requestLog } from './request-log.ts'
 import { shadowRoutes } from './shadow-routes.ts'
+import { reviewRoutes } from './review-routes.ts'
 
 export interface HttpAppOptions {
   /** the Remix request handler (pages); absent in API-only tests */
@@ -63,6 +64,7 @@ export function createHttpApp(engine: Engine, options: HttpAppOptions = {}) {
   api.use('/bookings', bookingRoutes(engine))
   api.use('/events', eventRoutes(engine))
   api.use('/shadow', shadowRoutes(engine))
+  api.use('/review', reviewRoutes(engine))
   api.use((req, res) => sendError(res, 404, 'NOT_FOUND', `No API route for ${req.method} ${req.path}`))
   api.use(apiErrorHandler)
   app.use('/api', api)

@@ -111,6 +111,10 @@ export const EVENT_SCHEMAS = {
   'review.seated': open({ actor: z.string() }),
   'review.retried': open({ actor: z.string() }),
   'review.cancelled': open({ actor: z.string() }),
+  // server/review: a move is also a seat (both are recorded); notes and expiry are the queue's own
+  'review.moved': open({ actor: z.string(), fromStart: z.string(), toStart: z.string() }),
+  'review.noted': open({ actor: z.string() }),
+  'review.expired': open({ actor: z.string(), reason: nullableString }),
 
   'flag.rule_changed': open({}),
   'flag.ramp_advanced': open({}),

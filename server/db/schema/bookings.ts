@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
 import { createdAt, id, updatedAt } from './columns.ts'
 import { restaurants, zones } from './restaurants.ts'
@@ -59,6 +60,10 @@ export const bookings = pgTable(
     unique('bookings_restaurant_idempotency_key').on(t.restaurantId, t.idempotencyKey),
     index('bookings_restaurant_start_idx').on(t.restaurantId, t.startAt),
     index('bookings_assignment_state_idx').on(t.assignmentState),
+    // the manual-review queue: the states that wait for a person (migration 0011)
+    index('bookings_review_queue_idx')
+      .on(t.startAt)
+      .where(sql`${t.assignmentState} in ('manual_review', 'failed')`),
   ],
 )
 
