@@ -9,6 +9,8 @@ import { createMetrics, type Metrics } from './observability/metrics.ts'
 import { createRestaurantService, type RestaurantService } from './restaurants/restaurant-service.ts'
 import { createAuthService, type AuthService } from './auth/auth-service.ts'
 import { createAnalytics, type Analytics } from './analytics/analytics.ts'
+import { createAlertService, type AlertService } from './alerts/alert-service.ts'
+import { createAlertNotifier, type SendAlertEmail } from './alerts/notifier.ts'
 import { createFlagService, type FlagService } from './flags/flag-service.ts'
 import { createFloorCache } from './assignment/floor-snapshot.ts'
 import { createPlanCache, type PlanCache } from './assignment/plan-cache.ts'
@@ -35,6 +37,8 @@ export interface Engine {
   auth: AuthService
   /** the metric catalogue (MetricReader: analytics.read), rollups, compare */
   analytics: Analytics
+  /** alert rules over catalogue metrics, evaluated on the scheduler (server/alerts) */
+  alerts: AlertService
   /** periodic work, one runner per task across processes (server/scheduling) */
   scheduler: Scheduler
   /** what the assignment pipelines use; exposed for tools and tests */
@@ -60,6 +64,8 @@ export interface EngineOptions {
   workers?: boolean
   now?: () => Date
   faults?: AssignmentFaults
+  /** how alert emails are sent (the outbox's mail that is not about a booking); absent: not mailed */
+  sendAlertEmail?: SendAlertEmail
 }
 
 /** Opens the database, applies migrations and starts the job queue and workers: one per process. */
@@ -122,6 +128,24 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     intervalMs: 15_000,
     run: ({ now, signal }) => analytics.rollup(now, { signal }).then(() => {}),
   })
+  const alerts = createAlertService({
+    db,
+    reader: analytics,
+    isCountMetric: (metric) =>
+      ['count', 'seconds'].includes(analytics.list().find((m) => m.name === metric)?.unit ?? ''),
+    events,
+    notifier: createAlertNotifier({
+      webhookUrl: config.alertWebhookUrl,
+      emailTo: config.alertEmailTo,
+      sendEmail: options.sendAlertEmail,
+    }),
+  })
+  await alerts.seed()
+  scheduler.every({
+    name: 'alerts.evaluate',
+    intervalMs: 30_000,
+    run: ({ now }) => alerts.evaluate(now).then(() => {}),
+  })
   let closing = false
 
   return {
@@ -138,6 +162,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     bookings: createBookingService({ ...assignment, jobs, jobExpireInSeconds, directory }),
     auth: createAuthService(db),
     analytics,
+    alerts,
     scheduler,
     isClosing: () => closing,
     async close() {
