@@ -8,6 +8,8 @@ import { createMetrics, type Metrics } from './observability/metrics.ts'
 import { createRestaurantService, type RestaurantService } from './restaurants/restaurant-service.ts'
 import { createAuthService, ensureRolesAndPermissions, type AuthService } from './auth/auth-service.ts'
 import { createAnalytics, type Analytics } from './analytics/analytics.ts'
+import { createAlertService, type AlertService } from './alerts/alert-service.ts'
+import { createAlertNotifier, type SendAlertEmail } from './alerts/notifier.ts'
 import { createFlagService, type FlagService } from './flags/flag-service.ts'
 import { createFloorCache } from './assignment/floor-snapshot.ts'
 import { createPlanCache, type PlanCache } from './assignment/plan-cache.ts'
@@ -41,6 +43,8 @@ export interface Engine {
   auth: AuthService
   /** the metric catalogue (MetricReader: analytics.read), rollups, compare */
   analytics: Analytics
+  /** alert rules over catalogue metrics, evaluated on the scheduler (server/alerts) */
+  alerts: AlertService
   /** periodic work, one runner per task across processes (server/scheduling) */
   scheduler: Scheduler
   /** what the assignment pipelines use; exposed for tools and tests */
@@ -79,6 +83,8 @@ export interface EngineOptions {
   faults?: AssignmentFaults
   /** V3 resilience settings (tests shorten the breaker, prefix the Redis keys) */
   v3?: Omit<V3ResilienceOptions, 'redisUrl' | 'now'> & { lockWaitMs?: number; shadowTimeoutMs?: number }
+  /** how alert emails are sent (the outbox's mail that is not about a booking); absent: not mailed */
+  sendAlertEmail?: SendAlertEmail
 }
 
 /** Opens the database, applies migrations and starts the job queue and workers: one per process. */
@@ -154,6 +160,24 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
   const review = createReviewService(assignment)
   review.schedule(scheduler)
   if (options.workers !== false) scheduleAutoAssignMaintenance(scheduler, { db, jobs, events, jobExpireInSeconds })
+  const alerts = createAlertService({
+    db,
+    reader: analytics,
+    isCountMetric: (metric) =>
+      ['count', 'seconds'].includes(analytics.list().find((m) => m.name === metric)?.unit ?? ''),
+    events,
+    notifier: createAlertNotifier({
+      webhookUrl: config.alertWebhookUrl,
+      emailTo: config.alertEmailTo,
+      sendEmail: options.sendAlertEmail,
+    }),
+  })
+  await alerts.seed()
+  scheduler.every({
+    name: 'alerts.evaluate',
+    intervalMs: 30_000,
+    run: ({ now }) => alerts.evaluate(now).then(() => {}),
+  })
   let closing = false
 
   return {
@@ -178,6 +202,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     }),
     auth: createAuthService(db, { now }),
     analytics,
+    alerts,
     scheduler,
     review,
     isClosing: () => closing,

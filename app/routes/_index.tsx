@@ -1,103 +1,177 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Link, useLoaderData } from '@remix-run/react'
+import { DataTable } from '../components/data-table.tsx'
+import { FilterBar } from '../components/filter-bar.tsx'
+import { LiveStatus } from '../components/live-status.tsx'
 import { PageHeader } from '../components/page-header.tsx'
+import { CsvDownload } from '../components/csv-download.tsx'
+import { Tile, Tiles } from '../components/tile.tsx'
 import { requireUser } from '../utils/auth.server.ts'
-import { navigationFor } from '../utils/navigation.ts'
+import { dashboardSearch, parseDashboardFilters, rangeLabel } from '../utils/dashboard-filters.ts'
+import { formatCount, formatMs, formatPct } from '../utils/format.ts'
+import { loadOverview, type OverviewPayload } from '../utils/overview.server.ts'
+import { userHasPermission } from '../utils/permissions.ts'
+import { useLiveData } from '../utils/use-live-data.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Overview · Maitre' }]
 
+const REFRESH_MS = 10_000
+
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUser(request, context)
-  const restaurants = await context.engine.restaurants.list()
+  const canSeeDashboards = userHasPermission(user, 'read:dashboard:any')
+  const filters = parseDashboardFilters(new URL(request.url).searchParams)
   return {
-    user: { name: user.name, roles: user.roles, permissions: user.permissions },
-    database: context.engine.database.driver,
-    demo: context.engine.config.demo,
-    restaurants: restaurants.map((r) => ({ slug: r.slug, name: r.name, timezone: r.timezone })),
+    user: { name: user.name },
+    overview: canSeeDashboards ? await loadOverview(context, filters) : null,
   }
 }
 
 export default function Overview() {
-  const { user, database, demo, restaurants } = useLoaderData<typeof loader>()
-  const pages = navigationFor(user)
-    .flatMap((section) => section.items)
-    .filter((item) => item.to !== '/')
+  const { user, overview } = useLoaderData<typeof loader>()
+  return (
+    <>
+      {overview ? (
+        <Dashboard initial={overview as OverviewPayload} userName={user.name} />
+      ) : (
+        <PageHeader
+          title="Overview"
+          description={`Welcome, ${user.name}. Your role has no dashboards; the menu shows the pages you can use.`}
+        />
+      )}
+    </>
+  )
+}
+
+function Dashboard({ initial, userName }: { initial: OverviewPayload; userName: string }) {
+  const search = dashboardSearch(initial.filters)
+  const live = useLiveData<OverviewPayload>(`/resources/overview?${search}`, initial, REFRESH_MS)
+  const data = live.data
+  const t = data.tiles
   return (
     <>
       <PageHeader
         title="Overview"
-        description={`Welcome, ${user.name}. Maitre seats bookings at tables and shows how well it does it.`}
-      />
-      <div className="tiles">
-        <div className="tile">
-          <div className="tile-label">Restaurants</div>
-          <div className="tile-value" data-testid="restaurant-count">
-            {restaurants.length}
-          </div>
+        description={`Welcome, ${userName}. How the engine seats bookings, ${rangeLabel(data.filters)}.`}
+      >
+        <LiveStatus updatedAt={live.updatedAt} error={live.error} intervalMs={REFRESH_MS} />
+      </PageHeader>
+      <FilterBar filters={data.filters} restaurants={data.restaurants} />
+      {data.unknownRestaurant ? (
+        <div className="alert alert-warning" role="status">
+          No restaurant has the slug <code>{data.unknownRestaurant}</code>; showing every restaurant.
         </div>
-        <div className="tile">
-          <div className="tile-label">Database</div>
-          <div className="tile-value tile-value-small">
-            {database === 'pglite' ? 'Embedded (PGlite)' : 'PostgreSQL'}
-          </div>
-        </div>
-        <div className="tile">
-          <div className="tile-label">Mode</div>
-          <div className="tile-value tile-value-small">{demo ? 'Demo' : 'Live'}</div>
-        </div>
-        <div className="tile">
-          <div className="tile-label">Your role</div>
-          <div className="tile-value tile-value-small">{user.roles.join(', ') || 'none'}</div>
-        </div>
-      </div>
+      ) : null}
 
-      <div className="grid-2">
-        <section className="panel">
-          <h2>Restaurants</h2>
-          {restaurants.length === 0 ? (
-            <p className="muted">
-              No restaurants yet. Import a floor with <code>PUT /api/restaurants/:slug</code>, or start in demo mode (
-              <code>MAITRE_DEMO=1</code>) to get three demo restaurants.
-            </p>
-          ) : (
-            <table className="table">
-              <thead>
-                <tr>
-                  <th>Name</th>
-                  <th>Slug</th>
-                  <th>Timezone</th>
-                </tr>
-              </thead>
-              <tbody>
-                {restaurants.map((r) => (
-                  <tr key={r.slug}>
-                    <td>{r.name}</td>
-                    <td>
-                      <code>{r.slug}</code>
-                    </td>
-                    <td>{r.timezone}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          )}
+      {data.alerts.length > 0 ? (
+        <section className="panel" data-testid="overview-alerts" aria-label="Alerts">
+          <h2>Alerts</h2>
+          <ul className="link-list">
+            {data.alerts.map((a) => (
+              <li key={a.key}>
+                <span className={`badge badge-${a.state}`}>{a.state}</span> <strong>{a.severity}</strong>{' '}
+                <Link to={`/alerts#alert-${a.key}`}>{a.key}</Link> <span className="muted">— {a.description}</span>
+              </li>
+            ))}
+          </ul>
         </section>
-        <section className="panel">
-          <h2>Your pages</h2>
-          {pages.length === 0 ? (
-            <p className="muted">Your role gives you no pages beyond this one. Ask an administrator for access.</p>
-          ) : (
-            <ul className="link-list">
-              {pages.map((page) => (
-                <li key={page.to}>
-                  <Link to={page.to}>{page.label}</Link>
-                  <span className="muted"> — {page.description}</span>
-                </li>
-              ))}
-            </ul>
-          )}
-        </section>
-      </div>
+      ) : null}
+
+      <Tiles testId="overview-tiles">
+        <Tile
+          label="Bookings"
+          value={formatCount(t.bookings_created.value ?? 0)}
+          trend={t.bookings_created.trend}
+          testId="tile-bookings"
+        />
+        <Tile
+          label="Confirmation rate"
+          value={formatPct(t.confirmation_rate.value)}
+          note="booking.confirmed / booking.created"
+          trend={t.confirmation_rate.trend}
+          testId="tile-confirmation-rate"
+        />
+        <Tile
+          label="Seated inline / by the job"
+          value={`${formatCount(t.inline_confirmed_count.value ?? 0)} / ${formatCount(t.job_succeeded_count.value ?? 0)}`}
+          small
+          trend={t.inline_confirmed_count.trend}
+          testId="tile-seated"
+        />
+        <Tile
+          label="Manual review share"
+          value={formatPct(t.manual_review_share.value)}
+          trend={t.manual_review_share.trend}
+          tone={(t.manual_review_share.value ?? 0) > 20 ? 'bad' : undefined}
+        />
+        <Tile
+          label="Job success rate"
+          value={formatPct(t.job_success_rate.value)}
+          note={`${formatCount(t.job_success_rate.sampleSize)} jobs`}
+          trend={t.job_success_rate.trend}
+        />
+        <Tile
+          label="Planner p95"
+          value={formatMs(t.planner_duration_p95.value)}
+          unit="ms"
+          trend={t.planner_duration_p95.trend}
+        />
+        <Tile
+          label="Inline timeouts"
+          value={formatPct(t.inline_timeout_pct.value)}
+          trend={t.inline_timeout_pct.trend}
+        />
+        <Tile
+          label="Alerts firing"
+          value={formatCount(data.alerts.filter((a) => a.state === 'firing').length)}
+          tone={data.alerts.some((a) => a.state === 'firing') ? 'bad' : 'good'}
+          testId="tile-alerts"
+        />
+      </Tiles>
+
+      <section className="panel" aria-label="Per restaurant">
+        <div className="panel-header">
+          <h2>
+            Per restaurant (<span data-testid="restaurant-count">{data.restaurants.length}</span>)
+          </h2>
+          <div className="panel-header-actions">
+            <span className="muted">
+              Flag ramps in progress: <Link to="/flags">feature flags</Link>
+            </span>
+            <CsvDownload href={`/resources/overview?${search}&format=csv`} />
+          </div>
+        </div>
+        <DataTable
+          testId="overview-restaurants"
+          rows={data.perRestaurant}
+          rowKey={(r) => r.slug}
+          caption="Bookings per restaurant in the window"
+          empty="No restaurants yet. Import a floor with PUT /api/restaurants/:slug, or start in demo mode (MAITRE_DEMO=1)."
+          columns={[
+            {
+              key: 'name',
+              label: 'Restaurant',
+              render: (r) => <Link to={`?${dashboardSearch({ ...data.filters, restaurant: r.slug })}`}>{r.name}</Link>,
+            },
+            { key: 'bookings', label: 'Bookings', numeric: true, render: (r) => formatCount(r.bookings) },
+            { key: 'rate', label: 'Confirmed', numeric: true, render: (r) => formatPct(r.confirmationRate) },
+            { key: 'inline', label: 'Seated inline', numeric: true, render: (r) => formatCount(r.seatedInline) },
+            { key: 'job', label: 'Seated by job', numeric: true, render: (r) => formatCount(r.seatedByJob) },
+            { key: 'review', label: 'To review', numeric: true, render: (r) => formatCount(r.movedToReview) },
+            {
+              key: 'backlog',
+              label: 'Review backlog now',
+              numeric: true,
+              render: (r) =>
+                r.reviewBacklog > 0 ? (
+                  <Link to={`/review?restaurant=${r.slug}`}>{formatCount(r.reviewBacklog)}</Link>
+                ) : (
+                  '0'
+                ),
+            },
+          ]}
+        />
+      </section>
     </>
   )
 }

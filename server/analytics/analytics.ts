@@ -1,4 +1,5 @@
 import type { DatabaseHandle } from '../db/client.ts'
+import { createDashboardQueries, type DashboardQueries } from './dashboards.ts'
 import { createMetricCatalog, type MetricCatalog } from './metric-catalog.ts'
 import { METRIC_DEFINITIONS } from './metric-definitions.ts'
 import type { MetricQuery } from './metric-reader.ts'
@@ -18,6 +19,8 @@ export interface MetricComparison {
 }
 
 export interface Analytics extends MetricCatalog {
+  /** label counts, histograms, event listings and the review backlog for the pages */
+  dashboards: DashboardQueries
   /** one run of the rollup job (the scheduler's 'analytics.rollup' task) */
   rollup(now: Date, options?: RollupOptions): Promise<RollupReport>
   /** every metric (except the per-reason one) over a baseline and a candidate window */
@@ -38,6 +41,7 @@ export function createAnalytics(database: DatabaseHandle, options: AnalyticsOpti
   const catalog = createMetricCatalog(database)
   return {
     ...catalog,
+    dashboards: createDashboardQueries(database, catalog),
     rollup: (now, rollupOptions) => runRollup(database, now, { retentionMs: options.retentionMs, ...rollupOptions }),
     async compare(input) {
       const names = METRIC_DEFINITIONS.filter((d) => !d.needsReason).map((d) => d.name)

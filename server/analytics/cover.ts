@@ -5,6 +5,8 @@ export interface RollupMarks {
   minute: Date | null
   hour: Date | null
   day: Date | null
+  /** minute rollups exist from here on; null: from the start */
+  minute_from?: Date | null
 }
 
 export interface CoverPlan {
@@ -31,7 +33,8 @@ export function planCover(from: Date, to: Date, marks: RollupMarks, bucketSecond
     const size = GRAINS[grain] * 1000
     const next: Array<[number, number]> = []
     for (const [start, end] of segments) {
-      const alignedStart = ceilTo(start, size)
+      const floor = grain === 'minute' && marks.minute_from ? marks.minute_from.getTime() : -Infinity
+      const alignedStart = Math.max(ceilTo(start, size), ceilTo(floor, size))
       const alignedEnd = Math.min(floorTo(end, size), floorTo(mark.getTime(), size))
       if (alignedEnd <= alignedStart) {
         next.push([start, end])

@@ -92,6 +92,8 @@ export interface MetricCatalog extends MetricReader {
     buckets: Array<{ at: Date; series: Map<SeriesName, SeriesAggregate> }>
     total: Map<SeriesName, SeriesAggregate>
   }>
+  /** several metrics over one window for each restaurant at once (keyed by restaurant id) */
+  readManyByRestaurant(names: readonly string[], query: MetricQuery): Promise<Map<string, Map<string, MetricReading>>>
 }
 
 /**
@@ -101,6 +103,18 @@ export interface MetricCatalog extends MetricReader {
  * edges inside a minute) from raw events, through the same facts SQL. See docs/metrics.md.
  */
 export function createMetricCatalog(database: DatabaseHandle): MetricCatalog {
+  // Marks move every 15 s; a read may use ones up to a second old: an older mark only means a
+  // little more is read from raw events, never a wrong answer.
+  let marksCache: { at: number; marks: Promise<Awaited<ReturnType<typeof readRollupMarks>>> } | null = null
+  const marksNow = () => {
+    if (!marksCache || Date.now() - marksCache.at > 1_000) {
+      const marks = readRollupMarks(database.db)
+      marks.catch(() => (marksCache = null))
+      marksCache = { at: Date.now(), marks }
+    }
+    return marksCache.marks
+  }
+
   function definitionOf(name: string, query: MetricQuery): MetricDefinition {
     const definition = METRICS_BY_NAME.get(name)
     if (!definition)
@@ -126,7 +140,7 @@ export function createMetricCatalog(database: DatabaseHandle): MetricCatalog {
     const total = new Map<SeriesName, SeriesAggregate>(series.map((s) => [s, emptyAggregate()]))
     if (series.length === 0) return { buckets, total }
 
-    const marks = await readRollupMarks(database.db)
+    const marks = await marksNow()
     const plan = planCover(query.from, query.to, marks, query.bucketSeconds)
     const add = (name: SeriesName, bucketStart: Date, row: Parameters<typeof addRow>[1]) => {
       const index = Math.floor((bucketStart.getTime() - first) / size)
@@ -171,6 +185,63 @@ export function createMetricCatalog(database: DatabaseHandle): MetricCatalog {
       for (const [name, aggregate] of bucket.series) mergeAggregate(total.get(name)!, aggregate)
     }
     return { buckets, total }
+  }
+
+  async function readManyByRestaurant(names: readonly string[], input: MetricQuery) {
+    const definitions = names.map((name) => definitionOf(name, input))
+    if (definitions.some((d) => d.series.length === 0))
+      throw new AppError('NOT_PER_RESTAURANT', 'breaker_open_seconds cannot be read per restaurant in one pass', 400)
+    const query = parseQuery({ ...input, restaurantId: null, bucketSeconds: coarsestBucket(input) })
+    const series = [...new Set(definitions.flatMap((d) => d.series))]
+    const marks = await marksNow()
+    const plan = planCover(query.from, query.to, marks, query.bucketSeconds)
+    const perRestaurant = new Map<string, Map<SeriesName, SeriesAggregate>>()
+    const add = (restaurantKey: string, name: SeriesName, row: Parameters<typeof addRow>[1]) => {
+      if (restaurantKey === '' || restaurantKey === '*') return
+      let aggregates = perRestaurant.get(restaurantKey)
+      if (!aggregates) {
+        aggregates = new Map()
+        perRestaurant.set(restaurantKey, aggregates)
+      }
+      let aggregate = aggregates.get(name)
+      if (!aggregate) {
+        aggregate = emptyAggregate()
+        aggregates.set(name, aggregate)
+      }
+      addRow(aggregate, row)
+    }
+    const reads: Array<Promise<void>> = []
+    if (plan.rollup.length > 0) {
+      reads.push(
+        rollupRead
+          .run(database, {
+            series: [...series],
+            restaurantKey: null,
+            pipelineKey: query.pipeline ?? '*',
+            ranges: plan.rollup,
+          })
+          .then((rows) => rows.forEach((row) => add(row.restaurant_key, row.series as SeriesName, row))),
+      )
+    }
+    for (const range of plan.raw) {
+      for (const name of series) {
+        reads.push(
+          rawFactsQuery(name)
+            .run(database, { from: range.start, to: range.end, restaurantId: null, pipeline: query.pipeline ?? null })
+            .then((rows) => rows.forEach((row) => add(row.restaurant_key, name, row))),
+        )
+      }
+    }
+    await Promise.all(reads)
+    const empty = emptyAggregate()
+    const result = new Map<string, Map<string, MetricReading>>()
+    for (const [restaurantKey, aggregates] of perRestaurant) {
+      result.set(
+        restaurantKey,
+        new Map(definitions.map((d) => [d.name, d.compute((s) => aggregates.get(s) ?? empty, query)])),
+      )
+    }
+    return result
   }
 
   async function readMany(names: readonly string[], input: MetricSeriesQuery): Promise<Map<string, MetricResult>> {
@@ -237,6 +308,7 @@ export function createMetricCatalog(database: DatabaseHandle): MetricCatalog {
     },
     readMany,
     readAggregates,
+    readManyByRestaurant,
   }
 }
 

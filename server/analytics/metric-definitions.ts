@@ -38,7 +38,7 @@ const ALREADY_CONFIRMED = 'already_confirmed'
 const INLINE_TIMEOUT = 'timeout'
 const CONFIRMED = 'confirmed'
 const MANUAL_REVIEW = 'manual_review'
-const COORDINATOR_ERROR = 'error'
+const COORDINATOR_NOOP = 'noop'
 const CONFIRMATION_EMAIL = 'confirmation'
 
 function percentile(
@@ -385,13 +385,15 @@ export const METRIC_DEFINITIONS: MetricDefinition[] = [
   },
   {
     name: 'coordinator_error_rate',
-    description: '100 * V3 coordinator runs that ended in an error / coordinator runs',
+    description:
+      '100 * V3 coordinator runs that neither seated the booking nor had nothing to do (retry, manual review, error) / runs',
     unit: 'percent',
     better: 'lower',
     series: ['coordinator_runs'],
     compute(get) {
       const runs = get('coordinator_runs')
-      return { value: pct(labelOf(runs, COORDINATOR_ERROR).count, runs.total.count), sampleSize: runs.total.count }
+      const fine = labelOf(runs, CONFIRMED).count + labelOf(runs, COORDINATOR_NOOP).count
+      return { value: pct(runs.total.count - fine, runs.total.count), sampleSize: runs.total.count }
     },
   },
   percentile('coordinator_latency_p95', 'coordinator_runs', 0.95, 'p95 of V3 coordinator run duration_ms'),

@@ -3,7 +3,7 @@ import type { DatabaseHandle } from '../db/client.ts'
 import { advanceRollupMark, readRollupMarks } from '../db/queries/rollup-marks.ts'
 import { defineAnalyticsQuery } from './define-analytics-query.ts'
 import { LN_GAMMA, MIN_VALUE } from './sketch.ts'
-import { SERIES, SERIES_NAMES, type SeriesName } from './series.ts'
+import { SERIES, SERIES_NAMES } from './series.ts'
 import { sqlNullableTimestamp } from './sql-values.ts'
 
 export interface RollupOptions {
@@ -13,9 +13,11 @@ export interface RollupOptions {
   chunkMinutes?: number
   /** stop after this many chunks in one run (the scheduler's next run continues) */
   maxChunks?: number
+  /** minute rollups older than this are dropped (hours keep them); history older than this is rolled by the hour */
+  minuteRetentionMs?: number
   /** raw events older than this are deleted once rolled up; null keeps them */
   retentionMs?: number | null
-  /** at most this many raw events deleted per run */
+  /** at most this many rows deleted per run and kind */
   retentionBatch?: number
   signal?: AbortSignal
 }
@@ -30,26 +32,38 @@ const MINUTE = 60_000
 const HOUR = 3_600_000
 const DAY = 86_400_000
 const floorTo = (ms: number, size: number) => Math.floor(ms / size) * size
+const ceilTo = (ms: number, size: number) => Math.ceil(ms / size) * size
 
-const window = z.object({ from: z.date(), to: z.date() })
+const window = z.object({ from: z.date(), to: z.date(), grain: z.enum(['minute', 'hour']) })
 const noRows = z.object({}).passthrough()
 
-const minuteQueries = new Map(
-  SERIES_NAMES.map((name) => [
-    name,
-    defineAnalyticsQuery({
-      sqlFile: 'rollup-minutes',
-      factsFile: SERIES[name].factsFile,
-      params: window,
-      row: noRows,
-      values: (p) => [p.from.toISOString(), p.to.toISOString(), SERIES[name].eventTypes, name, LN_GAMMA, MIN_VALUE],
-    }),
-  ]),
-) as Map<SeriesName, ReturnType<typeof defineAnalyticsQuery<typeof window, typeof noRows>>>
+const factQueries = SERIES_NAMES.map((name) =>
+  defineAnalyticsQuery({
+    sqlFile: 'rollup-facts',
+    factsFile: SERIES[name].factsFile,
+    params: window,
+    row: noRows,
+    values: (p) => [
+      p.from.toISOString(),
+      p.to.toISOString(),
+      SERIES[name].eventTypes,
+      name,
+      LN_GAMMA,
+      MIN_VALUE,
+      p.grain === 'minute' ? '1 minute' : '1 hour',
+      p.grain,
+    ],
+  }),
+)
 
 const coarsen = defineAnalyticsQuery({
   sqlFile: 'rollup-coarsen',
-  params: window.extend({ source: z.enum(['minute', 'hour']), target: z.enum(['hour', 'day']) }),
+  params: z.object({
+    from: z.date(),
+    to: z.date(),
+    source: z.enum(['minute', 'hour']),
+    target: z.enum(['hour', 'day']),
+  }),
   row: noRows,
   values: (p) => [
     p.source,
@@ -74,11 +88,20 @@ const retentionDelete = defineAnalyticsQuery({
   values: (p) => [p.cutoff.toISOString(), p.batch],
 })
 
+const minuteRetentionDelete = defineAnalyticsQuery({
+  sqlFile: 'rollup-minute-retention',
+  params: z.object({ cutoff: z.date(), batch: z.number().int().min(1) }),
+  row: noRows,
+  values: (p) => [p.cutoff.toISOString(), p.batch],
+})
+
 /**
  * One run of the rollup job (registered on engine.scheduler as 'analytics.rollup'):
- * 1. every closed minute after the minute mark, in chunks, each series in one statement;
- * 2. every hour whose minutes are all rolled, merged from minutes; every such day from hours;
- * 3. raw events older than the retention, once rolled, in one bounded batch.
+ * 1. every closed minute after the minute mark, in chunks, each series in one statement; history
+ *    older than the minute retention (a backfill) is rolled straight into hours instead;
+ * 2. every hour whose minutes are all rolled is merged from minutes, every such day from hours;
+ * 3. minute rollups older than the minute retention, and raw events older than the raw retention
+ *    (once rolled), are dropped in bounded batches.
  * Each step is an idempotent upsert followed by its mark, so a crash between them only redoes
  * work. An event that lands after its minute was rolled (later than graceMs) is not in the
  * rollups: the grace covers the recorder's batching (250 ms) with a wide margin.
@@ -91,58 +114,80 @@ export async function runRollup(
   const graceMs = options.graceMs ?? 5_000
   const chunkMs = (options.chunkMinutes ?? 360) * MINUTE
   const maxChunks = options.maxChunks ?? 48
+  const batch = options.retentionBatch ?? 20_000
+  const minuteRetentionMs = options.minuteRetentionMs ?? 2 * DAY
   const closedUntil = floorTo(now.getTime() - graceMs, MINUTE)
+  const horizon = floorTo(now.getTime() - minuteRetentionMs, HOUR)
   const marks = await readRollupMarks(database.db)
+  const db = database.db
 
   let minuteMark: number
   if (marks.minute) minuteMark = marks.minute.getTime()
   else {
     const [row] = await firstEvent.run(database, {})
     minuteMark = row?.first_minute ? row.first_minute.getTime() : closedUntil
-    await advanceRollupMark(database.db, 'minute', new Date(minuteMark))
+    await advanceRollupMark(db, 'minute', new Date(minuteMark))
+    await advanceRollupMark(db, 'hour', new Date(floorTo(minuteMark, HOUR)))
+    await advanceRollupMark(db, 'day', new Date(floorTo(minuteMark, DAY)))
   }
-  const firstMinute = minuteMark
-  let minutesRolled = 0
-  for (let chunk = 0; chunk < maxChunks && minuteMark < closedUntil && !options.signal?.aborted; chunk++) {
-    const from = new Date(minuteMark)
-    const to = new Date(Math.min(closedUntil, minuteMark + chunkMs))
-    for (const name of SERIES_NAMES) await minuteQueries.get(name)!.execute(database, { from, to })
-    await advanceRollupMark(database.db, 'minute', to)
-    minutesRolled += (to.getTime() - from.getTime()) / MINUTE
-    minuteMark = to.getTime()
+  let hourMark = marks.hour?.getTime() ?? floorTo(minuteMark, HOUR)
+  let dayMark = marks.day?.getTime() ?? floorTo(minuteMark, DAY)
+
+  const coarsenHours = async () => {
+    const end = floorTo(minuteMark, HOUR)
+    for (let at = hourMark; at < end;) {
+      const next = Math.min(end, at + DAY)
+      await coarsen.execute(database, { source: 'minute', target: 'hour', from: new Date(at), to: new Date(next) })
+      await advanceRollupMark(db, 'hour', new Date(next))
+      at = hourMark = next
+    }
   }
 
-  const hourStart = marks.hour?.getTime() ?? floorTo(firstMinute, HOUR)
-  const hourMark = await coarsenUpTo(database, 'minute', 'hour', marks.hour === null, hourStart, minuteMark, HOUR)
-  const dayStart = marks.day?.getTime() ?? floorTo(hourStart, DAY)
-  await coarsenUpTo(database, 'hour', 'day', marks.day === null, dayStart, hourMark, DAY)
+  let minutesRolled = 0
+  for (let chunk = 0; chunk < maxChunks && minuteMark < closedUntil && !options.signal?.aborted; chunk++) {
+    const byHour = minuteMark < horizon && minuteMark % HOUR === 0 && hourMark === minuteMark
+    const to = byHour
+      ? Math.min(horizon, minuteMark + DAY)
+      : Math.min(closedUntil, minuteMark + chunkMs, minuteMark < horizon ? ceilTo(minuteMark + 1, HOUR) : Infinity)
+    const range = {
+      from: new Date(minuteMark),
+      to: new Date(to),
+      grain: byHour ? ('hour' as const) : ('minute' as const),
+    }
+    for (const query of factQueries) await query.execute(database, range)
+    await advanceRollupMark(db, 'minute', range.to)
+    if (byHour) {
+      // no minute rows for these hours: the minute grain starts after them
+      await advanceRollupMark(db, 'hour', range.to)
+      await advanceRollupMark(db, 'minute_from', range.to)
+      hourMark = to
+    }
+    minutesRolled += (to - minuteMark) / MINUTE
+    minuteMark = to
+    if (!byHour) await coarsenHours()
+  }
+  await coarsenHours()
+
+  const dayEnd = floorTo(hourMark, DAY)
+  for (let at = dayMark; at < dayEnd;) {
+    const next = Math.min(dayEnd, at + 7 * DAY)
+    await coarsen.execute(database, { source: 'hour', target: 'day', from: new Date(at), to: new Date(next) })
+    await advanceRollupMark(db, 'day', new Date(next))
+    at = dayMark = next
+  }
+
+  // The mark moves first and rows go one run later: readers (who cache marks for a second) have
+  // stopped using minute rows before they are deleted.
+  const minuteCutoff = Math.min(horizon, hourMark)
+  if ((marks.minute_from?.getTime() ?? -Infinity) < minuteCutoff) {
+    await advanceRollupMark(db, 'minute_from', new Date(minuteCutoff))
+  }
+  if (marks.minute_from) await minuteRetentionDelete.execute(database, { cutoff: marks.minute_from, batch })
 
   let eventsDeleted = 0
   if (options.retentionMs) {
     const cutoff = new Date(Math.min(now.getTime() - options.retentionMs, minuteMark))
-    eventsDeleted = await retentionDelete.execute(database, { cutoff, batch: options.retentionBatch ?? 20_000 })
+    eventsDeleted = await retentionDelete.execute(database, { cutoff, batch })
   }
   return { minutesRolled, rolledUntil: new Date(minuteMark), eventsDeleted }
-}
-
-async function coarsenUpTo(
-  database: DatabaseHandle,
-  source: 'minute' | 'hour',
-  target: 'hour' | 'day',
-  firstRun: boolean,
-  start: number,
-  sourceMark: number,
-  size: number,
-): Promise<number> {
-  const end = floorTo(sourceMark, size)
-  if (firstRun) await advanceRollupMark(database.db, target, new Date(start))
-  // one target bucket at a time keeps each statement small during a backfill
-  let at = start
-  while (at < end) {
-    const next = Math.min(end, at + (target === 'hour' ? 24 * HOUR : 7 * DAY))
-    await coarsen.execute(database, { source, target, from: new Date(at), to: new Date(next) })
-    await advanceRollupMark(database.db, target, new Date(next))
-    at = next
-  }
-  return Math.max(start, end)
 }

@@ -52,7 +52,8 @@ export const SERIES = {
   coordinator_runs: { factsFile: 'facts/coordinator-runs', eventTypes: [E.coordinatorFinished] },
   lock_waits: {
     factsFile: 'facts/lock-waits',
-    eventTypes: [E.coordinatorStarted, E.coordinatorFinished, E.coordinatorNoop, E.coordinatorRetry],
+    // the events that end a coordinator run (started carries the same wait: counting it too would double it)
+    eventTypes: [E.coordinatorFinished, E.coordinatorNoop, E.coordinatorRetry],
   },
   shadow_comparisons: { factsFile: 'facts/shadow-comparisons', eventTypes: [E.shadowCompared] },
   emails: { factsFile: 'facts/emails', eventTypes: [E.emailSent, E.emailDuplicateSend] },

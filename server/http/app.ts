@@ -14,6 +14,8 @@ import { healthCheck } from './health.ts'
 import { requestLog } from './request-log.ts'
 import { shadowRoutes } from './shadow-routes.ts'
 import { reviewRoutes } from './review-routes.ts'
+import { metricsRoutes } from './metrics-routes.ts'
+import { alertsRoutes } from './alerts-routes.ts'
 
 export interface HttpAppOptions {
   /** the Remix request handler (pages); absent in API-only tests */
@@ -65,6 +67,8 @@ export function createHttpApp(engine: Engine, options: HttpAppOptions = {}) {
   api.use('/events', eventRoutes(engine))
   api.use('/shadow', shadowRoutes(engine))
   api.use('/review', reviewRoutes(engine))
+  api.use('/metrics', metricsRoutes(engine))
+  api.use('/alerts', alertsRoutes(engine))
   api.use((req, res) => sendError(res, 404, 'NOT_FOUND', `No API route for ${req.method} ${req.path}`))
   api.use(apiErrorHandler)
   app.use('/api', api)

@@ -1,4 +1,4 @@
--- One series aggregated per minute straight from raw events, for the parts of a window the
+-- One series aggregated per minute and restaurant straight from raw events, for the parts of a window the
 -- rollups do not cover yet (the open minute, minutes not rolled, a window edge inside a minute).
 -- The same facts and the same sketch buckets as sql/analytics/rollup-minutes.sql, so a minute
 -- read raw equals the same minute read from its rollup.
@@ -13,6 +13,7 @@ with facts as (
 keyed as (
   select
     date_bin(interval '1 minute', f.occurred_at, timestamptz 'epoch') as bucket_start,
+    coalesce(f.restaurant_id::text, '') as restaurant_key,
     f.label,
     f.value,
     f.flag_a,
@@ -24,20 +25,22 @@ keyed as (
     and ($7::text is null or f.pipeline = $7::text)
 ),
 totals as (
-  select bucket_start, label,
+  select bucket_start, restaurant_key, label,
          count(*) as count,
          count(*) filter (where flag_a) as count_a,
          count(*) filter (where flag_b) as count_b,
          coalesce(sum(value), 0) as value_sum,
          max(value) as value_max
   from keyed
-  group by bucket_start, label
+  group by bucket_start, restaurant_key, label
 ),
 bins as (
-  select bucket_start, label, jsonb_object_agg(bin::text, n) as hist
-  from (select bucket_start, label, bin, count(*) as n from keyed where bin is not null group by 1, 2, 3) per_bin
-  group by bucket_start, label
+  select bucket_start, restaurant_key, label, jsonb_object_agg(bin::text, n) as hist
+  from (
+    select bucket_start, restaurant_key, label, bin, count(*) as n from keyed where bin is not null group by 1, 2, 3, 4
+  ) per_bin
+  group by bucket_start, restaurant_key, label
 )
-select t.bucket_start, t.label, t.count, t.count_a, t.count_b, t.value_sum, t.value_max, coalesce(b.hist, '{}'::jsonb) as hist
+select t.bucket_start, t.restaurant_key, t.label, t.count, t.count_a, t.count_b, t.value_sum, t.value_max, coalesce(b.hist, '{}'::jsonb) as hist
 from totals t
-left join bins b using (bucket_start, label)
+left join bins b using (bucket_start, restaurant_key, label)

@@ -13,6 +13,7 @@ const params = z.object({
 
 export const rawFactsRow = z.object({
   bucket_start: z.preprocess((v) => (typeof v === 'string' ? new Date(v) : v), z.date()),
+  restaurant_key: z.string(),
   label: z.string(),
   count: sqlCount,
   count_a: sqlCount,

@@ -8,6 +8,7 @@ const grain = z.enum(['minute', 'hour', 'day'])
 
 export const rollupRow = z.object({
   series: seriesName,
+  restaurant_key: z.string(),
   grain,
   bucket_start: z.preprocess((v) => (typeof v === 'string' ? new Date(v) : v), z.date()),
   label: z.string(),
@@ -25,7 +26,8 @@ export const rollupRead = defineAnalyticsQuery({
   sqlFile: 'rollup-read',
   params: z.object({
     series: z.array(seriesName).min(1),
-    restaurantKey: z.string(),
+    /** null: each restaurant's own rows */
+    restaurantKey: z.string().nullable(),
     pipelineKey: z.string(),
     ranges: z.array(z.object({ grain, start: z.date(), end: z.date() })),
   }),

@@ -1,4 +1,5 @@
--- Series lock_waits: one fact per coordinator event ($3 = coordinator.*) that carries a numeric lock_wait_ms; value = lock_wait_ms.
+-- Series lock_waits: one fact per finished coordinator run ($3 = coordinator.finished|noop|retry)
+-- that carries a numeric lock_wait_ms; value = lock_wait_ms.
 -- Every facts file has the same parameters and columns, so one rollup statement and one raw read
 -- wrap them all (sql/analytics/rollup-minutes.sql, sql/analytics/raw-facts.sql):
 --   $1 from timestamptz (inclusive), $2 to timestamptz (exclusive), $3 event types text[]

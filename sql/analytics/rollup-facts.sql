@@ -1,4 +1,5 @@
--- Rolls one series up per minute over [$1, $2) (whole, closed minutes), for every slice the
+-- Rolls one series up per minute (or per hour, for history older than the minute rollups keep)
+-- over [$1, $2) (whole, closed buckets), for every slice the
 -- dashboards read: each (restaurant, pipeline), each restaurant ('*' pipeline), each pipeline
 -- ('*' restaurant) and everything ('*', '*'): GROUP BY CUBE, so a read never sums restaurants.
 -- Re-rolling a minute replaces its rows (after a crash between the insert and the mark).
@@ -7,13 +8,15 @@
 --   $4 series name         text
 --   $5 ln(gamma)           double precision  (server/analytics/sketch.ts: LN_GAMMA)
 --   $6 smallest value      double precision  (sketch.ts: MIN_VALUE; smaller values share its bucket)
+--   $7 bucket size         interval ('1 minute' | '1 hour'), aligned to the Unix epoch
+--   $8 grain               text ('minute' | 'hour')
 -- Paired with server/analytics/rollups.ts.
 with facts as (
 /*facts*/
 ),
 keyed as (
   select
-    date_bin(interval '1 minute', f.occurred_at, timestamptz 'epoch') as bucket_start,
+    date_bin($7::interval, f.occurred_at, timestamptz 'epoch') as bucket_start,
     coalesce(f.restaurant_id::text, '') as restaurant_key,
     f.pipeline as pipeline_key,
     f.label,
@@ -56,7 +59,7 @@ bins as (
 )
 insert into observability_rollups
   (series, restaurant_key, pipeline_key, grain, bucket_start, label, count, count_a, count_b, value_sum, value_max, hist)
-select $4::text, t.restaurant_key, t.pipeline_key, 'minute', t.bucket_start, t.label,
+select $4::text, t.restaurant_key, t.pipeline_key, $8::text, t.bucket_start, t.label,
        t.count, t.count_a, t.count_b, t.value_sum, t.value_max, coalesce(b.hist, '{}'::jsonb)
 from totals t
 left join bins b

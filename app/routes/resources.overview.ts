@@ -1,0 +1,38 @@
+import type { LoaderFunctionArgs } from '@remix-run/node'
+import { requireUserWithPermission } from '../utils/auth.server.ts'
+import { csvResponse, toCsv } from '../utils/csv.ts'
+import { parseDashboardFilters } from '../utils/dashboard-filters.ts'
+import { loadOverview } from '../utils/overview.server.ts'
+
+// JSON for the live refresh of / (and its per-restaurant table as CSV with format=csv).
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  await requireUserWithPermission(request, context, 'read:dashboard:any')
+  const url = new URL(request.url)
+  const payload = await loadOverview(context, parseDashboardFilters(url.searchParams))
+  if (url.searchParams.get('format') === 'csv') {
+    return csvResponse(
+      'overview.csv',
+      toCsv(
+        [
+          'restaurant',
+          'bookings',
+          'confirmation_rate_pct',
+          'seated_inline',
+          'seated_by_job',
+          'moved_to_review',
+          'review_backlog',
+        ],
+        payload.perRestaurant.map((r) => [
+          r.slug,
+          r.bookings,
+          r.confirmationRate,
+          r.seatedInline,
+          r.seatedByJob,
+          r.movedToReview,
+          r.reviewBacklog,
+        ]),
+      ),
+    )
+  }
+  return Response.json(payload, { headers: { 'Cache-Control': 'no-store' } })
+}
