@@ -20,6 +20,11 @@ import { createRestaurantDirectory } from './restaurants/restaurant-directory.ts
 import { createMailTransport } from './notify/mail-transport.ts'
 import { startOutboxWorker, type OutboxWorker } from './notify/outbox-worker.ts'
 import { createScheduler, type Scheduler } from './scheduling/scheduler.ts'
+import type { MetricReader } from './analytics/metric-reader.ts'
+import { createRampService, type RampService } from './flags/ramps/ramp-service.ts'
+import { registerRampRunner } from './flags/ramps/ramp-runner.ts'
+import { createFlagControl, type FlagControl } from './flags/flag-control.ts'
+import { unavailableMetricReader } from './flags/ramps/unavailable-metric-reader.ts'
 
 export interface Engine {
   config: Config
@@ -29,6 +34,10 @@ export interface Engine {
   events: EventRecorder
   metrics: Metrics
   flags: FlagService
+  /** staged flag ramps; the runner is registered on the scheduler as 'flags.ramps' */
+  ramps: RampService
+  /** the flag control plane's use cases (API and pages) */
+  flagControl: FlagControl
   planCache: PlanCache
   restaurants: RestaurantService
   bookings: BookingService
@@ -59,6 +68,10 @@ export interface EngineOptions {
   workers?: boolean
   now?: () => Date
   faults?: AssignmentFaults
+  /** flag rule snapshot reload interval (the fallback to LISTEN/NOTIFY); default 1 s */
+  flagRefreshIntervalMs?: number
+  /** what ramp guardrails read; default: the metric catalogue */
+  metricReader?: MetricReader
 }
 
 /** Opens the database, applies migrations and starts the job queue and workers: one per process. */
@@ -81,7 +94,12 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
   await ensureQueue(jobs, AUTO_ASSIGN_QUEUE, { policy: 'stately' })
   const events = createEventRecorder(db, { asyncCommit: database.driver === 'postgres' })
   const metrics = createMetrics()
-  const flags = createFlagService(db, config.flagOverrides)
+  const flags = createFlagService(db, config.flagOverrides, {
+    events,
+    metrics,
+    databaseUrl: database.databaseUrl,
+    refreshIntervalMs: options.flagRefreshIntervalMs,
+  })
   await flags.start()
   const planCache = createPlanCache()
   const now = options.now ?? (() => new Date())
@@ -113,6 +131,8 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
   }
   const directory = createRestaurantDirectory(db)
   const scheduler = createScheduler({ db, now })
+  const ramps = createRampService({ db, flags, events, metrics: options.metricReader ?? unavailableMetricReader, now })
+  registerRampRunner(scheduler, ramps)
   let closing = false
 
   return {
@@ -123,6 +143,8 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     events,
     metrics,
     flags,
+    ramps,
+    flagControl: createFlagControl({ db, flags, ramps }),
     planCache,
     assignment,
     restaurants: createRestaurantService(db, directory),
@@ -140,7 +162,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       await jobs.stop({ graceful: true, wait: true, timeout: 20_000 })
       await outboxWorker?.stop()
       await mailTransport.close()
-      flags.stop()
+      await flags.stop()
       await events.close()
       await database.close()
     },

@@ -111,7 +111,7 @@ export async function runAutoAssignJob(
   const random = options.random ?? Math.random
   let booking = await loadBooking(deps, data.bookingId)
   const context = { restaurantId: booking?.restaurantId ?? null, bookingId: data.bookingId }
-  const policy: RetryPolicy = deps.flags.boolean('auto_assign.retry_policy_v2', context)
+  const policy: RetryPolicy = (await deps.flags.boolean('auto_assign.retry_policy_v2', context))
     ? retryPolicyV2(options.timings)
     : legacyRetryPolicy(options.timings)
   const maxAttempts = options.timings.maxAttempts

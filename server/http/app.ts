@@ -6,6 +6,8 @@ import { apiErrorHandler, sendError } from './errors.ts'
 import { restaurantRoutes } from './restaurants-routes.ts'
 import { bookingRoutes } from './bookings-routes.ts'
 import { eventRoutes } from './events-routes.ts'
+import { flagRoutes } from './flags-routes.ts'
+import { rampRoutes } from './ramps-routes.ts'
 
 export interface HttpAppOptions {
   /** the Remix request handler (pages); absent in API-only tests */
@@ -51,6 +53,8 @@ export function createHttpApp(engine: Engine, options: HttpAppOptions = {}) {
   api.use('/restaurants', restaurantRoutes(engine))
   api.use('/bookings', bookingRoutes(engine))
   api.use('/events', eventRoutes(engine))
+  api.use('/flags', flagRoutes(engine))
+  api.use('/ramps', rampRoutes(engine))
   api.use((req, res) => sendError(res, 404, 'NOT_FOUND', `No API route for ${req.method} ${req.path}`))
   api.use(apiErrorHandler)
   app.use('/api', api)
