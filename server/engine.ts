@@ -8,7 +8,7 @@ import { createEventRecorder, type EventRecorder } from './observability/event-r
 import { createMetrics, type Metrics } from './observability/metrics.ts'
 import { createRestaurantService, type RestaurantService } from './restaurants/restaurant-service.ts'
 import { createAuthService, type AuthService } from './auth/auth-service.ts'
-import { createAnalyticsService, type AnalyticsService } from './analytics/analytics-service.ts'
+import { createAnalytics, type Analytics } from './analytics/analytics.ts'
 import { createFlagService, type FlagService } from './flags/flag-service.ts'
 import { createFloorCache } from './assignment/floor-snapshot.ts'
 import { createPlanCache, type PlanCache } from './assignment/plan-cache.ts'
@@ -24,7 +24,6 @@ import type { MetricReader } from './analytics/metric-reader.ts'
 import { createRampService, type RampService } from './flags/ramps/ramp-service.ts'
 import { registerRampRunner } from './flags/ramps/ramp-runner.ts'
 import { createFlagControl, type FlagControl } from './flags/flag-control.ts'
-import { unavailableMetricReader } from './flags/ramps/unavailable-metric-reader.ts'
 
 export interface Engine {
   config: Config
@@ -42,7 +41,8 @@ export interface Engine {
   restaurants: RestaurantService
   bookings: BookingService
   auth: AuthService
-  analytics: AnalyticsService
+  /** the metric catalogue (MetricReader: analytics.read), rollups, compare */
+  analytics: Analytics
   /** periodic work, one runner per task across processes (server/scheduling) */
   scheduler: Scheduler
   /** what the assignment pipelines use; exposed for tools and tests */
@@ -131,7 +131,15 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
   }
   const directory = createRestaurantDirectory(db)
   const scheduler = createScheduler({ db, now })
-  const ramps = createRampService({ db, flags, events, metrics: options.metricReader ?? unavailableMetricReader, now })
+  const analytics = createAnalytics(database, {
+    retentionMs: config.analyticsRawRetentionDays > 0 ? config.analyticsRawRetentionDays * 86_400_000 : null,
+  })
+  scheduler.every({
+    name: 'analytics.rollup',
+    intervalMs: 15_000,
+    run: ({ now, signal }) => analytics.rollup(now, { signal }).then(() => {}),
+  })
+  const ramps = createRampService({ db, flags, events, metrics: options.metricReader ?? analytics, now })
   registerRampRunner(scheduler, ramps)
   let closing = false
 
@@ -150,7 +158,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     restaurants: createRestaurantService(db, directory),
     bookings: createBookingService({ ...assignment, jobs, jobExpireInSeconds, directory }),
     auth: createAuthService(db),
-    analytics: createAnalyticsService(database),
+    analytics,
     scheduler,
     isClosing: () => closing,
     async close() {

@@ -162,7 +162,7 @@ export default function Percentiles() {
             />
             <Tile
               label="Outcomes"
-              value={`${formatCount(inline.totals.confirmed)} / ${formatCount(inline.totals.queued)} / ${formatCount(inline.totals.timeouts)}`}
+              value={`${formatCount(inline.totals.confirmed)} / ${formatCount(inline.totals.runs - inline.totals.confirmed - inline.totals.timeouts)} / ${formatCount(inline.totals.timeouts)}`}
               note="confirmed / queued / timed out"
               small
             />
