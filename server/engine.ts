@@ -24,6 +24,7 @@ import type { MetricReader } from './analytics/metric-reader.ts'
 import { createRampService, type RampService } from './flags/ramps/ramp-service.ts'
 import { registerRampRunner } from './flags/ramps/ramp-runner.ts'
 import { createFlagControl, type FlagControl } from './flags/flag-control.ts'
+import { createStateMachine, type StateMachine } from './assignment/state-machine.ts'
 
 export interface Engine {
   config: Config
@@ -47,6 +48,8 @@ export interface Engine {
   scheduler: Scheduler
   /** what the assignment pipelines use; exposed for tools and tests */
   assignment: AssignmentDeps
+  /** every assignment state change goes through it (server/assignment/state-machine.ts) */
+  stateMachine: StateMachine
   /** true once close() has begun: health checks answer 503 while draining */
   isClosing(): boolean
   close(): Promise<void>
@@ -155,6 +158,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     flagControl: createFlagControl({ db, flags, ramps }),
     planCache,
     assignment,
+    stateMachine: createStateMachine({ events }),
     restaurants: createRestaurantService(db, directory),
     bookings: createBookingService({ ...assignment, jobs, jobExpireInSeconds, directory }),
     auth: createAuthService(db),
