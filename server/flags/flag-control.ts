@@ -1,9 +1,11 @@
 import type { Database } from '../db/client.ts'
 import { recentBookingIds } from '../db/queries/flags.ts'
+import { whatIfForRestaurants } from '../db/queries/flags-what-if.ts'
 import { findRestaurantBySlug, listRestaurants } from '../db/queries/restaurants.ts'
 import { AppError } from '../errors.ts'
 import { FLAG_DEFINITIONS, type FlagDefinition, type FlagValue } from './definitions.ts'
-import { evaluateFlag, type RuleSnapshot } from './evaluate.ts'
+import { evaluateFlag, inRollout, type RuleSnapshot } from './evaluate.ts'
+import { userActor } from './flag-events.ts'
 import { requireFlag, ruleView, type FlagService } from './flag-service.ts'
 import type { RampBody, RuleBody } from './flag-inputs.ts'
 import { ACTIVE_RAMP_STATES } from './ramps/ramp-types.ts'
@@ -159,9 +161,68 @@ export function createFlagControl(deps: { db: Database; flags: FlagService; ramp
       : undefined
   }
 
+  /**
+   * What the restaurants that the ramp's next stage adds would have seen, from the shadow
+   * comparisons and the attempts of the last `days`: so an engineer ramps on evidence.
+   */
+  async function whatIf(rampId: string, at: Date, days = 7) {
+    const ramp = await ramps.get(rampId)
+    if (ramp.state === 'completed' || ramp.state === 'rolled_back') return null
+    const nextIndex = ramp.state === 'scheduled' ? 0 : ramp.stage + 1
+    const next = ramp.stages[nextIndex]
+    if (!next) return null
+    const currentPercent = ramp.state === 'scheduled' ? 0 : (ramp.stages[ramp.stage]?.percent ?? 0)
+    const restaurants = await listRestaurants(db)
+    let joining: typeof restaurants
+    if (ramp.restaurant) {
+      joining = restaurants.filter((r) => r.slug === ramp.restaurant)
+    } else {
+      const pilots = new Set(ramp.stages.slice(0, nextIndex + 1).flatMap((stage) => stage.restaurants ?? []))
+      const pilotsBefore = new Set(ramp.stages.slice(0, nextIndex).flatMap((stage) => stage.restaurants ?? []))
+      joining = restaurants.filter((r) => {
+        if (pilots.has(r.slug) && !pilotsBefore.has(r.slug)) return true
+        if (pilotsBefore.has(r.slug)) return false
+        return inRollout(ramp.flag, r.id, next.percent) && !inRollout(ramp.flag, r.id, currentPercent)
+      })
+    }
+    const from = new Date(at.getTime() - days * 86_400_000)
+    const row = await whatIfForRestaurants(db, {
+      restaurantIds: joining.map((r) => r.id),
+      from,
+      to: at,
+      seatedOutcome: 'confirmed',
+    })
+    const share = (part: number, whole: number) => (whole > 0 ? (100 * part) / whole : null)
+    return {
+      nextStage: nextIndex,
+      fromPercent: currentPercent,
+      toPercent: next.percent,
+      /** a restaurant ramp adds bookings of its one restaurant, not restaurants */
+      bookingShare: ramp.restaurant ? next.percent - currentPercent : null,
+      restaurants: joining.map((r) => ({ slug: r.slug, name: r.name })),
+      window: { from: from.toISOString(), to: at.toISOString(), days },
+      shadow: {
+        compared: row.compared,
+        matchRate: share(row.matched, row.compared),
+        v3SeatedShare: share(row.v3_seated, row.compared),
+        legacySeatedShare: share(row.legacy_seated, row.compared),
+        v3P95Ms: row.v3_p95_ms,
+        legacyP95Ms: row.legacy_p95_ms,
+      },
+      attempts: {
+        total: row.attempts,
+        seatedShare: share(row.attempts_confirmed, row.attempts),
+        p95Ms: row.attempts_p95_ms,
+      },
+    }
+  }
+
   return {
     overview,
     preview,
+    whatIf,
+    /** the audit actor of a signed-in person */
+    userActor,
     scopeOf,
     templates: () =>
       RAMP_TEMPLATES.map((t) => ({
