@@ -2,10 +2,7 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
-
-const booleanFlag = z
-  .enum(['1', '0', 'true', 'false', 'on', 'off'])
-  .transform((value) => value === '1' || value === 'true' || value === 'on')
+import { parseFlagOverrides, type FlagOverrides } from './flags/definitions.ts'
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -30,13 +27,6 @@ const envSchema = z.object({
   SUPABASE_URL: z.string().url().optional(),
   SUPABASE_ANON_KEY: z.string().min(1).optional(),
   MAITRE_JOB_CUTOFF_MINUTES: z.coerce.number().int().min(0).default(15),
-  FEATURE_AUTO_ASSIGN_RETRY_POLICY_V2: booleanFlag.optional(),
-  PLANNER_CACHE_ENABLED: booleanFlag.optional(),
-  DEBUG_CAPACITY_PROFILING: booleanFlag.optional(),
-  FEATURE_ASSIGNMENT_PIPELINE_V3: booleanFlag.optional(),
-  FEATURE_ASSIGNMENT_PIPELINE_V3_SHADOW: booleanFlag.optional(),
-  FEATURE_ASSIGNMENT_PIPELINE_V3_MAX_PARALLEL: z.coerce.number().int().min(1).max(64).optional(),
-  FEATURE_INLINE_AUTO_ASSIGN_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).optional(),
   ALERT_WEBHOOK_URL: z.string().url().optional(),
   ALERT_EMAIL_TO: z.string().email().optional(),
   ANALYTICS_RAW_RETENTION_DAYS: z.coerce.number().min(0).default(30),
@@ -44,7 +34,7 @@ const envSchema = z.object({
 
 export const DEMO_API_TOKEN = 'dev-token'
 
-export type FlagOverrides = Record<string, boolean | number>
+export type { FlagOverrides }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent'
 
@@ -93,23 +83,17 @@ export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID'
 }
 
-const flagEnv: Array<[keyof z.infer<typeof envSchema>, string]> = [
-  ['FEATURE_AUTO_ASSIGN_RETRY_POLICY_V2', 'auto_assign.retry_policy_v2'],
-  ['PLANNER_CACHE_ENABLED', 'planner.cache'],
-  ['DEBUG_CAPACITY_PROFILING', 'planner.profiling'],
-  ['FEATURE_ASSIGNMENT_PIPELINE_V3', 'assignment.pipeline_v3'],
-  ['FEATURE_ASSIGNMENT_PIPELINE_V3_SHADOW', 'assignment.pipeline_v3_shadow'],
-  ['FEATURE_ASSIGNMENT_PIPELINE_V3_MAX_PARALLEL', 'assignment.pipeline_v3_max_parallel'],
-  ['FEATURE_INLINE_AUTO_ASSIGN_TIMEOUT_MS', 'inline_auto_assign.timeout_ms'],
-]
-
 /** Parses the environment; throws ConfigError with every problem and what to set. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''))
   const parsed = envSchema.safeParse(cleaned)
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`)
-    throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`)
+  // the kill switches are derived from FLAG_DEFINITIONS, not listed here a second time
+  const flags = parseFlagOverrides(cleaned)
+  if (!parsed.success || flags.issues.length > 0) {
+    const lines = (parsed.success ? [] : parsed.error.issues).map(
+      (issue) => `  ${issue.path.join('.')}: ${issue.message}`,
+    )
+    throw new ConfigError(`Invalid environment:\n${[...lines, ...flags.issues].join('\n')}`)
   }
   const e = parsed.data
   const production = e.NODE_ENV === 'production'
@@ -135,11 +119,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   const dataDir = path.resolve(e.DATA_DIR)
   const demo = e.MAITRE_DEMO ? e.MAITRE_DEMO === '1' : !e.DATABASE_URL
-  const flagOverrides: FlagOverrides = {}
-  for (const [envKey, flagKey] of flagEnv) {
-    const value = e[envKey]
-    if (typeof value === 'boolean' || typeof value === 'number') flagOverrides[flagKey] = value
-  }
   return {
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
@@ -163,7 +142,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtpUrl: e.SMTP_URL,
     supabase: e.SUPABASE_URL && e.SUPABASE_ANON_KEY ? { url: e.SUPABASE_URL, anonKey: e.SUPABASE_ANON_KEY } : undefined,
     jobCutoffMinutes: e.MAITRE_JOB_CUTOFF_MINUTES,
-    flagOverrides,
+    flagOverrides: flags.overrides,
     alertWebhookUrl: e.ALERT_WEBHOOK_URL,
     alertEmailTo: e.ALERT_EMAIL_TO,
     analyticsRawRetentionDays: e.ANALYTICS_RAW_RETENTION_DAYS,

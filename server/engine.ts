@@ -21,6 +21,10 @@ import { createRestaurantDirectory } from './restaurants/restaurant-directory.ts
 import { createMailTransport } from './notify/mail-transport.ts'
 import { startOutboxWorker, type OutboxWorker } from './notify/outbox-worker.ts'
 import { createScheduler, type Scheduler } from './scheduling/scheduler.ts'
+import type { MetricReader } from './analytics/metric-reader.ts'
+import { createRampService, type RampService } from './flags/ramps/ramp-service.ts'
+import { registerRampRunner } from './flags/ramps/ramp-runner.ts'
+import { createFlagControl, type FlagControl } from './flags/flag-control.ts'
 import { createStateMachine, type StateMachine } from './assignment/state-machine.ts'
 import { createCoordinator, type Coordinator } from './assignment/pipelines/v3/coordinator.ts'
 import { createShadowRunner, type ShadowRunner } from './assignment/shadow/shadow-runner.ts'
@@ -37,6 +41,10 @@ export interface Engine {
   events: EventRecorder
   metrics: Metrics
   flags: FlagService
+  /** staged flag ramps; the runner is registered on the scheduler as 'flags.ramps' */
+  ramps: RampService
+  /** the flag control plane's use cases (API and pages) */
+  flagControl: FlagControl
   planCache: PlanCache
   restaurants: RestaurantService
   bookings: BookingService
@@ -85,6 +93,10 @@ export interface EngineOptions {
   v3?: Omit<V3ResilienceOptions, 'redisUrl' | 'now'> & { lockWaitMs?: number; shadowTimeoutMs?: number }
   /** how alert emails are sent (the outbox's mail that is not about a booking); absent: not mailed */
   sendAlertEmail?: SendAlertEmail
+  /** flag rule snapshot reload interval (the fallback to LISTEN/NOTIFY); default 1 s */
+  flagRefreshIntervalMs?: number
+  /** what ramp guardrails read; default: the metric catalogue */
+  metricReader?: MetricReader
 }
 
 /** Opens the database, applies migrations and starts the job queue and workers: one per process. */
@@ -109,7 +121,12 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
   await ensureQueue(jobs, AUTO_ASSIGN_QUEUE, { policy: 'stately' })
   const events = createEventRecorder(db, { asyncCommit: database.driver === 'postgres' })
   const metrics = createMetrics()
-  const flags = createFlagService(db, config.flagOverrides)
+  const flags = createFlagService(db, config.flagOverrides, {
+    events,
+    metrics,
+    databaseUrl: database.databaseUrl,
+    refreshIntervalMs: options.flagRefreshIntervalMs,
+  })
   await flags.start()
   const planCache = createPlanCache()
   const now = options.now ?? (() => new Date())
@@ -178,6 +195,8 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     intervalMs: 30_000,
     run: ({ now }) => alerts.evaluate(now).then(() => {}),
   })
+  const ramps = createRampService({ db, flags, events, metrics: options.metricReader ?? analytics, now })
+  registerRampRunner(scheduler, ramps)
   let closing = false
 
   return {
@@ -188,6 +207,8 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     events,
     metrics,
     flags,
+    ramps,
+    flagControl: createFlagControl({ db, flags, ramps }),
     planCache,
     assignment,
     stateMachine: createStateMachine({ events }),
@@ -217,7 +238,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       await shadow.drain()
       await v3Resilience.close()
       await mailTransport.close()
-      flags.stop()
+      await flags.stop()
       await events.close()
       await database.close()
     },

@@ -72,7 +72,7 @@ export async function inlineAutoAssign(
   } = {},
 ): Promise<InlineOutcome> {
   const context = { restaurantId: booking.restaurantId, bookingId: booking.id }
-  const timeoutMs = deps.flags.number('inline_auto_assign.timeout_ms', context)
+  const timeoutMs = await deps.flags.number('inline_auto_assign.timeout_ms', context)
   const started = performance.now()
   const controller = new AbortController()
   let timer: NodeJS.Timeout | undefined

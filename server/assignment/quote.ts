@@ -51,7 +51,7 @@ export async function quoteForBooking(deps: AssignmentDeps, request: QuoteReques
   if (!versions) throw new Error(`restaurant ${request.restaurantId} vanished`)
   const floor = await deps.floors.get(deps.db, request.restaurantId, versions.floorVersion)
   const strategy = request.strategy ?? 'optimal_fit'
-  const cacheEnabled = deps.flags.boolean('planner.cache', flagContext)
+  const cacheEnabled = await deps.flags.boolean('planner.cache', flagContext)
   const cacheKey = {
     restaurantId: request.restaurantId,
     availabilityVersion: versions.availabilityVersion,
@@ -116,7 +116,7 @@ export async function quoteForBooking(deps: AssignmentDeps, request: QuoteReques
       cache_hit: cacheHit,
       strategy,
       plans: quote.ok ? quote.plans.length : 0,
-      ...(deps.flags.boolean('planner.profiling', flagContext) ? { stats: quote.stats } : {}),
+      ...((await deps.flags.boolean('planner.profiling', flagContext)) ? { stats: quote.stats } : {}),
     },
   })
   return { quote, floor, cacheHit, plannerDurationMs }

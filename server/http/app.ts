@@ -16,6 +16,8 @@ import { shadowRoutes } from './shadow-routes.ts'
 import { reviewRoutes } from './review-routes.ts'
 import { metricsRoutes } from './metrics-routes.ts'
 import { alertsRoutes } from './alerts-routes.ts'
+import { flagRoutes } from './flags-routes.ts'
+import { rampRoutes } from './ramps-routes.ts'
 
 export interface HttpAppOptions {
   /** the Remix request handler (pages); absent in API-only tests */
@@ -69,6 +71,8 @@ export function createHttpApp(engine: Engine, options: HttpAppOptions = {}) {
   api.use('/review', reviewRoutes(engine))
   api.use('/metrics', metricsRoutes(engine))
   api.use('/alerts', alertsRoutes(engine))
+  api.use('/flags', flagRoutes(engine))
+  api.use('/ramps', rampRoutes(engine))
   api.use((req, res) => sendError(res, 404, 'NOT_FOUND', `No API route for ${req.method} ${req.path}`))
   api.use(apiErrorHandler)
   app.use('/api', api)

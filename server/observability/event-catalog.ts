@@ -22,6 +22,16 @@ const open = <T extends z.ZodRawShape>(shape: T) => z.object(shape).passthrough(
 /** quote and attempt events: which pipeline did the work, and whether it was shadow work */
 const work = { pipeline: pipelineSchema, shadow: z.boolean() }
 
+const flagRampEvent = open({
+  ramp_id: z.string(),
+  flag: z.string(),
+  from_state: z.string(),
+  to_state: z.string(),
+  to_stage: z.number().int().nonnegative(),
+  reason: z.string(),
+  actor: z.string(),
+})
+
 export const EVENT_SCHEMAS = {
   'booking.created': open({ party_size: z.number().int().positive(), start_at: z.string() }),
   'booking.confirmed': open({
@@ -116,11 +126,14 @@ export const EVENT_SCHEMAS = {
   'review.noted': open({ actor: z.string() }),
   'review.expired': open({ actor: z.string(), reason: nullableString }),
 
-  'flag.rule_changed': open({}),
-  'flag.ramp_advanced': open({}),
-  'flag.ramp_rolled_back': open({}),
-  'flag.ramp_paused': open({}),
-  'flag.ramp_completed': open({}),
+  // flags (server/flags/flag-events.ts names them; started and resumed are extensions)
+  'flag.rule_changed': open({ flag: z.string(), actor: z.string(), comment: z.string(), ramp_id: nullableString }),
+  'flag.ramp_started': flagRampEvent,
+  'flag.ramp_advanced': flagRampEvent,
+  'flag.ramp_rolled_back': flagRampEvent,
+  'flag.ramp_paused': flagRampEvent,
+  'flag.ramp_resumed': flagRampEvent,
+  'flag.ramp_completed': flagRampEvent,
 
   'alert.firing': open({}),
   'alert.resolved': open({}),

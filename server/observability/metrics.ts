@@ -46,6 +46,12 @@ export function createMetrics() {
       labelNames: ['result'] as const,
       registers: [registry],
     }),
+    flagEvaluations: new client.Counter({
+      name: 'maitre_flag_evaluations_total',
+      help: 'Feature flag evaluations through OpenFeature by flag, variant and reason',
+      labelNames: ['flag', 'variant', 'reason'] as const,
+      registers: [registry],
+    }),
     jobResults: new client.Counter({
       name: 'maitre_auto_assign_jobs_total',
       help: 'Background auto-assign jobs by result',

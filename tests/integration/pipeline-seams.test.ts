@@ -154,24 +154,51 @@ describe(`decide / commit seam (${driver})`, () => {
 
   it('selectPipeline: default legacy; a restaurant rule turns V3 on per booking; shadow only beside legacy; env wins', async () => {
     const booking = { id: '00000000-0000-4000-8000-000000000001', restaurantId }
-    expect(selectPipeline(engine.flags, booking)).toMatchObject({ pipeline: 'legacy', shadow: false })
-    await engine.flags.setRule('assignment.pipeline_v3_shadow', restaurantId, { enabled: true }, 'test')
-    expect(selectPipeline(engine.flags, booking)).toMatchObject({ pipeline: 'legacy', shadow: true })
-    await engine.flags.setRule('assignment.pipeline_v3', restaurantId, { enabled: true }, 'test')
-    expect(selectPipeline(engine.flags, booking)).toMatchObject({ pipeline: 'v3', shadow: false })
+    expect(await selectPipeline(engine.flags, booking)).toMatchObject({ pipeline: 'legacy', shadow: false })
+    await engine.flags.setRule(
+      'assignment.pipeline_v3_shadow',
+      { restaurantId },
+      { enabled: true },
+      { actor: 'test', comment: 'test' },
+    )
+    expect(await selectPipeline(engine.flags, booking)).toMatchObject({ pipeline: 'legacy', shadow: true })
+    await engine.flags.setRule(
+      'assignment.pipeline_v3',
+      { restaurantId },
+      { enabled: true },
+      { actor: 'test', comment: 'test' },
+    )
+    expect(await selectPipeline(engine.flags, booking)).toMatchObject({ pipeline: 'v3', shadow: false })
     engine.config.flagOverrides['assignment.pipeline_v3'] = false
-    expect(selectPipeline(engine.flags, booking)).toMatchObject({ pipeline: 'legacy', reason: 'ENV_OVERRIDE' })
+    expect(await selectPipeline(engine.flags, booking)).toMatchObject({ pipeline: 'legacy', reason: 'ENV_OVERRIDE' })
     delete engine.config.flagOverrides['assignment.pipeline_v3']
     // a 50% restaurant rule splits that restaurant's bookings
-    await engine.flags.setRule('assignment.pipeline_v3', restaurantId, { enabled: true, rolloutPercent: 50 }, 'test')
-    const picks = Array.from({ length: 200 }, (_, i) =>
-      selectPipeline(engine.flags, { id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, restaurantId }),
+    await engine.flags.setRule(
+      'assignment.pipeline_v3',
+      { restaurantId },
+      { enabled: true, rolloutPercent: 50 },
+      { actor: 'test', comment: 'test' },
+    )
+    const picks = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        selectPipeline(engine.flags, { id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, restaurantId }),
+      ),
     )
     const v3 = picks.filter((p) => p.pipeline === 'v3').length
     expect(v3).toBeGreaterThan(60)
     expect(v3).toBeLessThan(140)
-    await engine.flags.setRule('assignment.pipeline_v3', restaurantId, { enabled: false }, 'test')
-    await engine.flags.setRule('assignment.pipeline_v3_shadow', restaurantId, { enabled: false }, 'test')
+    await engine.flags.setRule(
+      'assignment.pipeline_v3',
+      { restaurantId },
+      { enabled: false },
+      { actor: 'test', comment: 'test' },
+    )
+    await engine.flags.setRule(
+      'assignment.pipeline_v3_shadow',
+      { restaurantId },
+      { enabled: false },
+      { actor: 'test', comment: 'test' },
+    )
   })
 })
 

@@ -12,6 +12,14 @@ describe('murmurhash3 x86 32', () => {
     expect(murmurhash3x86_32('aaaa', 0x9747b28c)).toBe(0x5a97808a)
     expect(murmurhash3x86_32('abc', 0)).toBe(0xb3dd93fa)
   })
+  it('keeps the golden bucket vectors (checked against an independent implementation)', () => {
+    // murmurhash3_x86_32(`${flagKey}:${id}`, 0) % 100 + 1: changing the hash would reshuffle every ramp
+    expect(murmurhash3x86_32('assignment.pipeline_v3:r-1', 0)).toBe(2717550765)
+    expect(rolloutBucket('assignment.pipeline_v3', 'r-1')).toBe(66)
+    expect(rolloutBucket('assignment.pipeline_v3', 'r-2')).toBe(3)
+    expect(rolloutBucket('assignment.pipeline_v3', 'r-3')).toBe(4)
+    expect(rolloutBucket('assignment.pipeline_v3', '8d0c1f9e-5b7a-4c1e-9f11-2d3c4b5a6978')).toBe(23)
+  })
   it('hashes UTF-8 bytes', () => {
     expect(murmurhash3x86_32('é', 0)).toBe(murmurhash3x86_32('\u00e9', 0))
     expect(murmurhash3x86_32('é', 0)).not.toBe(murmurhash3x86_32('e', 0))
@@ -34,7 +42,7 @@ describe('flag evaluation', () => {
   })
 
   it('env override beats every rule', () => {
-    expect(evaluateFlag(boolFlag, { restaurant: on(), global: on() }, { restaurantId: 'r1' }, false)).toEqual({
+    expect(evaluateFlag(boolFlag, { restaurant: on(), global: on() }, { restaurantId: 'r1' }, false)).toMatchObject({
       value: false,
       reason: 'ENV_OVERRIDE',
     })
@@ -47,16 +55,19 @@ describe('flag evaluation', () => {
         { restaurantId: 'r1' },
         undefined,
       ),
-    ).toEqual({
+    ).toMatchObject({
       value: false,
       reason: 'RESTAURANT_RULE_DISABLED',
     })
-    expect(evaluateFlag(boolFlag, { global: on() }, { restaurantId: 'r1' }, undefined)).toEqual({
+    expect(evaluateFlag(boolFlag, { global: on() }, { restaurantId: 'r1' }, undefined)).toMatchObject({
       value: true,
       reason: 'GLOBAL_RULE',
     })
-    expect(evaluateFlag(boolFlag, {}, { restaurantId: 'r1' }, undefined)).toEqual({ value: false, reason: 'DEFAULT' })
-    expect(evaluateFlag(numberFlag, { restaurant: on(100, 250) }, { restaurantId: 'r1' }, undefined)).toEqual({
+    expect(evaluateFlag(boolFlag, {}, { restaurantId: 'r1' }, undefined)).toMatchObject({
+      value: false,
+      reason: 'DEFAULT',
+    })
+    expect(evaluateFlag(numberFlag, { restaurant: on(100, 250) }, { restaurantId: 'r1' }, undefined)).toMatchObject({
       value: 250,
       reason: 'RESTAURANT_RULE',
     })
@@ -77,6 +88,35 @@ describe('flag evaluation', () => {
       previous = inRamp
     }
     expect(previous.size).toBe(500)
+  })
+  it('a restaurant rule wins over a global ramp, both ways', () => {
+    // r-1 is in bucket 66, so a 50 % global ramp leaves it out: its own rule switches it on
+    const v3 = flagDefinition('assignment.pipeline_v3')!
+    expect(evaluateFlag(v3, { global: on(50) }, { restaurantId: 'r-1' }, undefined)).toMatchObject({
+      value: false,
+      reason: 'GLOBAL_RULE_OUT_OF_ROLLOUT',
+      split: true,
+    })
+    expect(evaluateFlag(v3, { global: on(50), restaurant: on(100) }, { restaurantId: 'r-1' }, undefined)).toMatchObject(
+      { value: true, reason: 'RESTAURANT_RULE', split: false },
+    )
+    // r-2 (bucket 3) is inside the global ramp, but its own disabled rule keeps it out
+    expect(evaluateFlag(v3, { global: on(50) }, { restaurantId: 'r-2' }, undefined).value).toBe(true)
+    expect(
+      evaluateFlag(v3, { global: on(50), restaurant: { ...on(), enabled: false } }, { restaurantId: 'r-2' }, undefined),
+    ).toMatchObject({ value: false, reason: 'RESTAURANT_RULE_DISABLED' })
+  })
+  it('raising a global ramp from 10 to 25 % keeps every restaurant already in', () => {
+    const v3 = flagDefinition('assignment.pipeline_v3')!
+    const ids = Array.from({ length: 400 }, (_, i) => `restaurant-${i}`)
+    const inAt = (percent: number) =>
+      ids.filter((id) => evaluateFlag(v3, { global: on(percent) }, { restaurantId: id }, undefined).value)
+    const at10 = inAt(10)
+    const at25 = new Set(inAt(25))
+    expect(at10.length).toBeGreaterThan(20)
+    expect(at25.size).toBeGreaterThan(at10.length)
+    for (const id of at10) expect(at25.has(id)).toBe(true)
+    expect(at10).toContain('restaurant-' + ids.findIndex((id) => rolloutBucket(v3.key, id) <= 10))
   })
   it('a global rule ramps over restaurants, matching the documented bucket formula', () => {
     for (const restaurantId of ['r-1', 'r-2', 'r-3', 'r-4']) {

@@ -17,13 +17,15 @@ export interface PipelineChoice {
  * step, a booking goes back to legacy at its next step once the switch is off. A booking is never
  * acted on by both: shadow is only ever V3 beside a legacy booking.
  */
-export function selectPipeline(
-  flags: Pick<FlagService, 'evaluate'>,
+export async function selectPipeline(
+  flags: Pick<FlagService, 'details'>,
   booking: { id: string; restaurantId: string },
-): PipelineChoice {
+): Promise<PipelineChoice> {
   const context = { restaurantId: booking.restaurantId, bookingId: booking.id }
-  const v3 = flags.evaluate('assignment.pipeline_v3', context)
-  if (v3.value === true) return { pipeline: 'v3', shadow: false, reason: v3.reason }
-  const shadow = flags.evaluate('assignment.pipeline_v3_shadow', context)
-  return { pipeline: 'legacy', shadow: shadow.value === true, reason: v3.reason }
+  // through OpenFeature (flags.details); the reason is Maitre's precise one when its provider answers
+  const v3 = await flags.details('assignment.pipeline_v3', context)
+  const reason = v3.detail ?? v3.reason
+  if (v3.value === true) return { pipeline: 'v3', shadow: false, reason }
+  const shadow = await flags.details('assignment.pipeline_v3_shadow', context)
+  return { pipeline: 'legacy', shadow: shadow.value === true, reason }
 }

@@ -3,6 +3,7 @@ import {
   bigserial,
   boolean,
   check,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -15,6 +16,7 @@ import {
 } from 'drizzle-orm/pg-core'
 import { createdAt, id, updatedAt } from './columns.ts'
 import { restaurants } from './restaurants.ts'
+import type { GuardrailSpec, GuardrailStatus, RampHistoryEntry, RampStage } from '../../flags/ramps/ramp-types.ts'
 
 export const flagValueType = pgEnum('flag_value_type', ['boolean', 'number', 'string'])
 export const flagRampState = pgEnum('flag_ramp_state', ['scheduled', 'running', 'paused', 'completed', 'rolled_back'])
@@ -50,16 +52,6 @@ export const flagRules = pgTable(
   ],
 )
 
-export interface RampStage {
-  percent: number
-  holdMinutes: number
-}
-export interface RampGuardrail {
-  metric: string
-  comparator: 'lte' | 'gte'
-  threshold: number
-}
-
 export const flagRamps = pgTable(
   'flag_ramps',
   {
@@ -69,16 +61,51 @@ export const flagRamps = pgTable(
       .references(() => featureFlags.key, { onDelete: 'cascade' }),
     restaurantId: uuid('restaurant_id').references(() => restaurants.id, { onDelete: 'cascade' }),
     stages: jsonb('stages').$type<RampStage[]>().notNull(),
-    guardrails: jsonb('guardrails').$type<RampGuardrail[]>().notNull().default([]),
+    guardrails: jsonb('guardrails').$type<GuardrailSpec[]>().notNull().default([]),
     state: flagRampState('state').notNull().default('scheduled'),
     currentStage: integer('current_stage').notNull().default(0),
     nextStageAt: timestamp('next_stage_at', { withTimezone: true }),
     lastReason: text('last_reason'),
     createdBy: text('created_by'),
+    /** when a scheduled ramp starts; null: at the runner's next tick */
+    startAt: timestamp('start_at', { withTimezone: true }),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    stageStartedAt: timestamp('stage_started_at', { withTimezone: true }),
+    pausedAt: timestamp('paused_at', { withTimezone: true }),
+    template: text('template'),
+    /** the latest reading of every guardrail of the current stage, with its breach clock */
+    guardrailStatus: jsonb('guardrail_status').$type<GuardrailStatus[]>().notNull().default([]),
+    history: jsonb('history').$type<RampHistoryEntry[]>().notNull().default([]),
+    /** bumped on every change: writers fence on it, so a person and the runner cannot both win */
+    version: integer('version').notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index('flag_ramps_state_idx').on(t.state)],
+  (t) => [
+    index('flag_ramps_state_idx').on(t.state),
+    index('flag_ramps_flag_idx').on(t.flagKey, t.createdAt),
+    // flag_ramps_one_active (a partial unique index on an expression) lives in migration 0008
+  ],
+)
+
+/** Every guardrail reading the runner took, so a ramp's page can draw value against limit over time. */
+export const flagRampReadings = pgTable(
+  'flag_ramp_readings',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    rampId: uuid('ramp_id')
+      .notNull()
+      .references(() => flagRamps.id, { onDelete: 'cascade' }),
+    stage: integer('stage').notNull(),
+    guardrail: integer('guardrail').notNull(),
+    metric: text('metric').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    value: doublePrecision('value'),
+    limit: doublePrecision('limit'),
+    sampleSize: integer('sample_size').notNull(),
+    status: text('status').notNull(),
+  },
+  (t) => [index('flag_ramp_readings_ramp_idx').on(t.rampId, t.at)],
 )
 
 export const flagAudit = pgTable(
@@ -91,6 +118,9 @@ export const flagAudit = pgTable(
     action: text('action').notNull(),
     before: jsonb('before'),
     after: jsonb('after'),
+    /** the person's "why" (required for every change made by a person or the API) */
+    comment: text('comment'),
+    rampId: uuid('ramp_id'),
     occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('flag_audit_flag_idx').on(t.flagKey, t.occurredAt)],
@@ -100,3 +130,4 @@ export type FeatureFlag = typeof featureFlags.$inferSelect
 export type FlagRule = typeof flagRules.$inferSelect
 export type FlagRamp = typeof flagRamps.$inferSelect
 export type FlagAuditEntry = typeof flagAudit.$inferSelect
+export type FlagRampReading = typeof flagRampReadings.$inferSelect
