@@ -11,6 +11,7 @@ export interface SearchStats {
   nodesVisited: number
   prunedByCapacityBound: number
   prunedByOverageBound: number
+  prunedByBallBound: number
   zonesSearched: number
 }
 
@@ -20,8 +21,29 @@ export function newSearchStats(): SearchStats {
     nodesVisited: 0,
     prunedByCapacityBound: 0,
     prunedByOverageBound: 0,
+    prunedByBallBound: 0,
     zonesSearched: 0,
   }
+}
+
+/**
+ * Interchangeable tables enter a zone's merge search at most `keep` = maxTables + limit - 1 at a
+ * time, the smallest ids first. Exact: let S be a valid merge that uses a table t of class C but
+ * not among the `keep` smallest free ids of C. S uses at most maxTables - 1 other tables of C, so
+ * at least `limit` smaller free tables u of C are outside S, and each S - t + u is a valid merge
+ * with the same key up to the ids (same capacity, cost, zone, and adjacency up to the swap) whose
+ * sorted ids are smaller. So `limit` plans beat S: S is not among the answer. Existence is kept
+ * too (keep >= maxTables), so reasons are unchanged.
+ *
+ * Classes: with adjacency required (or scored, as adjacency_first does), the floor's twin classes
+ * (same capacity and neighbourhood, planner/floor.ts); without, every table of one capacity and
+ * cost is interchangeable.
+ */
+export interface TwinReduction {
+  keep: number
+  /** per twin class, tables kept so far; all 0 between zones */
+  kept: Int32Array
+  byCapacity: boolean
 }
 
 export interface ZoneContext {
@@ -59,6 +81,14 @@ export interface ZoneContext {
   mark: Int32Array
   queue: Int32Array
   markStamp: number
+  /** scratch of the root ball bound (planner/connected-sets.ts): the largest capacities seen */
+  ballTop: Float64Array
+  /** tables after the current root neither in the set nor adjacent to it (connected-sets.ts) */
+  openAfterRoot: number
+  /** scratch: suffix capacity sums of the extension lists, (m + 1) x (nl + 1) */
+  extCap: Float64Array
+  /** nodes left before a quote run with a work budget gives up (planner/budget.ts) */
+  budget: number
   topk: TopK | null
   stats: SearchStats
 }
@@ -92,6 +122,10 @@ export function newZoneContext(maxZone: number, maxEdges: number): ZoneContext {
     mark: new Int32Array(size),
     queue: new Int32Array(size),
     markStamp: 0,
+    ballTop: new Float64Array(size),
+    openAfterRoot: 0,
+    extCap: new Float64Array(0),
+    budget: Number.POSITIVE_INFINITY,
     topk: null,
     stats: newSearchStats(),
   }
@@ -111,21 +145,53 @@ export function loadZone(
   maxTables: number,
   scoring: Scoring,
   localIndex: Int32Array,
+  twins: TwinReduction,
 ): boolean {
   const list = floor.zoneTables[z] as Int32Array
   const { lcap, lcost, lrank, prefix, nbrStart, nbrList } = ctx
   const costs = scoring.costs
-  // pass 1: local indices (capacity order is inherited from the zone list)
+  const { keep, kept, byCapacity } = twins
+  // pass 1: local indices (capacity order is inherited from the zone list). Of each class of
+  // interchangeable tables only the `keep` smallest ids enter (zone lists are id-ascending
+  // within a capacity): see TwinReduction for why no plan of the answer is lost.
   let nl = 0
+  let runCapacity = -1
+  let runCount = 0
+  let runCosts: Map<number, number> | null = null
   for (let i = 0; i < list.length; i++) {
     const t = list[i] as number
     if ((flags[t] as number) & excludeMask || !floor.mergeable[t]) continue
+    if (byCapacity) {
+      const capacity = floor.cap[t] as number
+      if (capacity !== runCapacity) {
+        runCapacity = capacity
+        runCount = 0
+        runCosts = null
+      }
+      if (costs) {
+        runCosts ??= new Map()
+        const cost = costs[t] as number
+        const seen = runCosts.get(cost) ?? 0
+        if (seen >= keep) continue
+        runCosts.set(cost, seen + 1)
+      } else if (runCount++ >= keep) continue
+    } else {
+      const c = floor.twinClass[t] as number
+      if ((kept[c] as number) >= keep) continue
+      kept[c] = (kept[c] as number) + 1
+    }
     localIndex[t] = nl
     lcap[nl] = floor.cap[t] as number
     lcost[nl] = costs ? (costs[t] as number) : 0
     lrank[nl] = floor.idRank[t] as number
     prefix[nl + 1] = (prefix[nl] as number) + (lcap[nl] as number)
     nl++
+  }
+  if (!byCapacity) {
+    for (let i = 0; i < list.length; i++) {
+      const c = floor.twinClass[list[i] as number] as number
+      if (c >= 0) kept[c] = 0
+    }
   }
   const m = Math.min(maxTables, nl)
   if (nl < 2 || (prefix[m] as number) < partySize) {
@@ -161,6 +227,7 @@ export function loadZone(
   ctx.wDisconnected = scoring.wDisconnected
   const extSize = (m + 1) * nl
   if (ctx.ext.length < extSize) ctx.ext = new Int32Array(extSize)
+  if (ctx.extCap.length < (m + 1) * (nl + 1)) ctx.extCap = new Float64Array((m + 1) * (nl + 1))
   ctx.smallestReady = false
   return true
 }

@@ -28,7 +28,7 @@ function check(input: QuoteInput, label: string): void {
 }
 
 describe('planner vs brute-force reference model', () => {
-  it('optimal_fit: full top-k, validity and reason codes on 4000 seeded random floors', () => {
+  it('optimal_fit: full top-k, validity and reason codes on 4000 seeded random floors', { timeout: 60_000 }, () => {
     const rng = mulberry32(20240601)
     const reasons = new Map<string, number>()
     for (let i = 0; i < 4000; i++) {
@@ -45,13 +45,13 @@ describe('planner vs brute-force reference model', () => {
   })
 
   for (const strategy of STRATEGIES.filter((s) => s !== 'optimal_fit')) {
-    it(`${strategy}: full top-k and scores on 600 seeded random floors`, () => {
+    it(`${strategy}: full top-k and scores on 600 seeded random floors`, { timeout: 60_000 }, () => {
       const rng = mulberry32(7 + strategy.length * 1000)
       for (let i = 0; i < 600; i++) check(randomQuoteInput(rng, { strategy }), `${strategy} case ${i}`)
     })
   }
 
-  it('all strategies on 150 larger floors (15..22 tables, bigger zones)', () => {
+  it('all strategies on 150 larger floors (15..22 tables, bigger zones)', { timeout: 60_000 }, () => {
     const rng = mulberry32(4242)
     for (let i = 0; i < 150; i++) {
       const strategy = STRATEGIES[i % STRATEGIES.length] as string
