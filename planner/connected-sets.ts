@@ -171,8 +171,10 @@ function ballCanReach(ctx: ZoneContext, r: number): boolean {
     const j = depth < filled ? depth : filled
     for (let i = 0; i < j; i++) sum += ballTop[i] as number
     if (sum >= need) return true
-    if (tail === levelEnd) {
-      // the ball stopped growing: the largest `most` of it is the best any size can do
+    ctx.budget -= tail - levelEnd
+    if (tail === levelEnd || tail === ctx.nl - r) {
+      // the ball stopped growing (or holds every table after the root): its `most` largest
+      // are the best any size can do
       sum = 0
       for (let i = 0; i < filled; i++) sum += ballTop[i] as number
       return sum >= need

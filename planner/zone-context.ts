@@ -6,6 +6,12 @@ import type { Floor } from './floor'
 import type { Scoring } from './strategies'
 import type { TopK } from './topk'
 
+/**
+ * Thrown when a quote run with a work budget (quoteTablesWithin) has considered more branches
+ * than it may; the run is abandoned, never answered with a partial result.
+ */
+export const OUT_OF_BUDGET = { outOfBudget: true } as const
+
 export interface SearchStats {
   candidatesEvaluated: number
   nodesVisited: number
@@ -283,6 +289,7 @@ export function topSum(ctx: ZoneContext, from: number, j: number): number {
  * plan (key bound).
  */
 export function branchBound(ctx: ZoneContext, size: number, c: number, cost: number, from: number): number {
+  if (--ctx.budget < 0) throw OUT_OF_BUDGET
   const p = ctx.p
   const room = ctx.m - size
   if (c + topSum(ctx, from, room) < p) return 1
@@ -343,14 +350,31 @@ function tieCanWin(ctx: ZoneContext, size: number, extra: number, from: number, 
   }
   const worst = topk.items[topk.items.length - 1]?.ranks ?? []
   const base = from * m
+  // the m smallest ranks after `from` hold at most size - 1 of the set's own tables (the root is
+  // before `from`), so skipping those still leaves at least m - size + 1 >= extra of them
   let a = 0
   let b = 0
+  let taken = 0
   for (let i = 0; i < size + extra; i++) {
+    while (taken < extra && b < m && inSorted(tie, size, smallest[base + b] as number)) b++
+    const next = taken < extra && b < m ? (smallest[base + b] as number) : 0x7fffffff
     let v: number
-    if (b >= extra || (a < size && (tie[a] as number) <= (smallest[base + b] as number))) v = tie[a++] as number
-    else v = smallest[base + b++] as number
+    if (a < size && (tie[a] as number) < next) v = tie[a++] as number
+    else {
+      v = next
+      b++
+      taken++
+    }
     const w = worst[i] as number
     if (v !== w) return v < w
+  }
+  return false
+}
+
+function inSorted(list: Int32Array, n: number, x: number): boolean {
+  for (let i = 0; i < n; i++) {
+    const y = list[i] as number
+    if (y >= x) return y === x
   }
   return false
 }

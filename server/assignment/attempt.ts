@@ -90,6 +90,7 @@ export async function runAssignmentAttempt(
       trigger: options.trigger,
       attemptIndex: options.attemptNumber,
       availability: options.availability,
+      signal: options.signal,
     })
     cacheHit = quoted.cacheHit
     if (!quoted.quote.ok) {
@@ -171,7 +172,7 @@ export async function runAssignmentAttempt(
       }
     }
   } catch (error) {
-    if (error instanceof Aborted) reason = 'TIMEOUT'
+    if (error instanceof Aborted || options.signal?.aborted) reason = 'TIMEOUT'
     else {
       reason = 'DB_ERROR'
       console.error(`[assign] attempt ${options.trigger}#${options.attemptNumber} for ${booking.id} failed:`, error)
