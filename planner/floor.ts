@@ -175,7 +175,7 @@ export function buildFloor(tables: unknown[], adjacency: unknown[]): Floor | nul
     )
     nbrList.set(sorted, nbrStart[i] as number)
   }
-  const twins = twinClasses(n, zone, cap, active, mergeable, nbrStart, nbrList)
+  const twins = twinClasses(n, zone, cap, active, mergeable, nbrStart, nbrList, zonePosition)
 
   return {
     n,
@@ -217,12 +217,21 @@ function twinClasses(
   mergeable: Uint8Array,
   nbrStart: Int32Array,
   nbrList: Int32Array,
+  zonePosition: Int32Array,
 ): { twinClass: Int32Array; count: number } {
   const twinClass = new Int32Array(n).fill(-1)
+  // neighbour lists are in zone-list order already: a canonical order within a zone, so the
+  // list itself is the key (the closed one with t put in its place)
   const members = (t: number, closed: boolean): string => {
-    const list = Array.from(nbrList.subarray(nbrStart[t] as number, nbrStart[t + 1] as number))
-    if (closed) list.push(t)
-    return list.sort((a, b) => a - b).join(',')
+    const from = nbrStart[t] as number
+    const to = nbrStart[t + 1] as number
+    if (!closed) return nbrList.subarray(from, to).join(',')
+    const own = zonePosition[t] as number
+    let at = from
+    while (at < to && (zonePosition[nbrList[at] as number] as number) < own) at++
+    const before = nbrList.subarray(from, at).join(',')
+    const after = nbrList.subarray(at, to).join(',')
+    return `${before}${before ? ',' : ''}${t}${after ? ',' : ''}${after}`
   }
   const closedGroups = new Map<string, number[]>()
   for (let t = 0; t < n; t++) {

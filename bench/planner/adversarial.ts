@@ -199,3 +199,18 @@ export function familyInputs(family: AdversarialFamily, seed: number, count = fa
   const rng = seededRandom(seed)
   return Array.from({ length: count }, () => family.make(rng))
 }
+
+/** What the planner did before issue 9 (commit 1de66df), on these generators: see bench/README.md. */
+export const MEASURED_BEFORE: Record<string, string> = {
+  'clique 2-tops 40, party 11-12, maxTables 6': 'p50 6.7 ms, max 15.8 ms (10 instances)',
+  'clique 2-tops 100, party 11-12, maxTables 6': 'p50 65 ms, max 411 ms (10)',
+  'clique 2-tops 200, party 11-12, maxTables 6': 'p50 3.2 s, max 9.5 s (4)',
+  'clique 3/4/5-tops 60, party 29, maxTables 6': 'p50 56 ms, max 202 ms (10)',
+  'clique 3/4/5-tops 100, party 29, maxTables 6': 'p50 15.5 s, max 25.6 s (4)',
+  'hub + 50 2-tops, party 12, maxTables 6': 'p50 21 ms, max 57 ms (10)',
+  'hub + 200 2-tops, party 12, maxTables 6': 'p50 231 ms, max 732 ms (3)',
+  'hub + 200 2-tops, party 12, maxTables 7': '196 ms (1)',
+  'sparse 8-grid 600, party 21, no plan': 'p50 10 ms, max 26 ms (10)',
+  'sparse 8-grid 1200, party 21, no plan': 'p50 10 ms, max 54 ms (10)',
+  'free hall 600, party 13-30, maxTables 4': 'p50 1.4 ms, max 161 ms (40)',
+}

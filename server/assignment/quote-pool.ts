@@ -29,8 +29,8 @@ export interface QuotePoolOptions {
 
 /** about 1-3 ms of search on one core of the benchmark machine */
 export const DEFAULT_INLINE_BRANCHES = 20_000
-/** a few milliseconds of per-floor precomputation */
-export const DEFAULT_INLINE_FLOOR_SIZE = 6_000
+/** a few milliseconds of per-floor precomputation (a 600-table floor with its edges is about 1 800) */
+export const DEFAULT_INLINE_FLOOR_SIZE = 2_500
 
 export class QuoteAborted extends Error {
   constructor(reason: unknown) {
