@@ -13,12 +13,19 @@
 // most the sum of the largest capacities after r. A branch is cut when even that cannot reach
 // the party, or when the lower bound of its key cannot beat the current k-th plan. A root whose
 // capacity bound fails ends the root loop: every later root has smaller tables to work with.
-// A root that passes is also checked against its ball: the j tables a connected set adds to its
+// A root that passes is also checked against its ball (once the search has proved not cheap): the j tables a connected set adds to its
 // root are all within j edges of it (through tables of index > root), so when for every j the j
 // largest capacities within j edges cannot close the gap, no set rooted there seats the party
 // (on a grid of 2-tops with 10-tops far apart this proves "no connected plan" root by root,
 // without enumerating).
 import { branchBound, evaluateSet, type ZoneContext } from './zone-context'
+
+/**
+ * The ball bound costs a breadth-first search per root; a search that has visited fewer nodes
+ * than this is cheap anyway (every typical floor), so it starts only after them. Exactness does
+ * not depend on it: the bound only skips roots that provably seat nobody.
+ */
+const BALL_AFTER_NODES = 64
 
 export function searchConnected(ctx: ZoneContext): void {
   const { nl, nbrStart, nbrList, lcap, lcost, stats, ext, sub } = ctx
@@ -39,7 +46,7 @@ export function searchConnected(ctx: ZoneContext): void {
       if (u > r) ext[nl + len++] = u
     }
     if (len === 0) continue
-    if (!ballCanReach(ctx, r)) {
+    if (stats.nodesVisited >= BALL_AFTER_NODES && !ballCanReach(ctx, r)) {
       stats.prunedByBallBound++
       continue
     }
