@@ -9,7 +9,9 @@
 //   3. beside the same quotes sent through the quote pool that server/assignment/quote.ts uses
 //      (inline under a branch budget, else on a worker thread).
 // The expensive quotes are floors the planner has no proven shortcut for: a clique of 2-tops
-// each with a private 1-top beside it (no twins, no closed nodes), 100-160 of them, maxTables 6.
+// each with a private 1-top beside it (no twins, no closed nodes), 30-60 of them, maxTables 6,
+// party 10-11: tens to hundreds of milliseconds each. They are small enough to start inline, so
+// the pool first spends its branch budget on them, then moves them to the worker.
 // Then an abort check: a quote that would run for minutes is aborted after 200 ms and the
 // worker's thread must be gone (a new one takes the next quote).
 // Writes bench/results/planner-isolation.json and the "Planner isolation" section of bench/README.md.
@@ -20,6 +22,7 @@ import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
+import pg from 'pg'
 import { quoteTables, type QuoteInput, type TableSpec } from '../planner/index.ts'
 import { loadConfig } from '../server/config.ts'
 import { createEngine } from '../server/engine.ts'
@@ -34,6 +37,10 @@ import { sharedQuotePool } from '../server/assignment/quote-pool.ts'
 import { postBooking, type Sample } from './pipeline/post-booking.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
+// --driver=postgres: the database works in its own process, so the event loop carries only the
+// engine's own work (with PGlite, the default, queries run on the event loop too)
+const driver = process.argv.includes('--driver=postgres') ? 'postgres' : 'pglite'
+const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const RATE = 20
 const PHASE_SECONDS = Number(process.env.BENCH_PHASE_SECONDS ?? 8)
 /** expensive quotes in flight on the pool at most (the pool has one worker): no backlog */
@@ -76,12 +83,31 @@ function pendantClique(rng: () => number, n: number): QuoteInput {
 }
 
 async function setUp() {
+  let databaseUrl: string | undefined
+  let drop = async () => {}
+  if (driver === 'postgres') {
+    const name = `planner_isolation_${Date.now()}`
+    const admin = new pg.Client({ connectionString: ADMIN_URL })
+    await admin.connect()
+    await admin.query(`create database ${name}`)
+    await admin.end()
+    const url = new URL(ADMIN_URL)
+    url.pathname = `/${name}`
+    databaseUrl = url.toString()
+    drop = async () => {
+      const client = new pg.Client({ connectionString: ADMIN_URL })
+      await client.connect()
+      await client.query(`drop database if exists ${name} with (force)`)
+      await client.end()
+    }
+  }
   const config = loadConfig({
     NODE_ENV: 'test',
     MAITRE_DEMO: '0',
     DATA_DIR: path.join(os.tmpdir(), 'maitre-bench-isolation'),
     SESSION_SECRET: 'bench-secret-0123456789',
     MAITRE_API_TOKEN: 'bench-token-123',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   })
   const engine = await createEngine(config, { inMemory: true, workerConcurrency: 2 })
   const restaurants: SimRestaurant[] = []
@@ -100,7 +126,7 @@ async function setUp() {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 })
-  return { engine, restaurants, base, agent, server }
+  return { engine, restaurants, base, agent, server, drop }
 }
 
 type Mode = 'none' | 'event-loop' | 'pool'
@@ -108,7 +134,7 @@ type Mode = 'none' | 'event-loop' | 'pool'
 async function phase(ctx: Awaited<ReturnType<typeof setUp>>, mode: Mode, seed: number, seconds = PHASE_SECONDS) {
   const random = seededRandom(seed)
   const adversarialRng = seededRandom(seed + 1)
-  const floors = [100, 130, 160].map((n) => pendantClique(adversarialRng, n))
+  const floors = [30, 45, 60].map((n) => pendantClique(adversarialRng, n))
   const delay = monitorEventLoopDelay({ resolution: 5 })
   const quoteMs: number[] = []
   let stop = false
@@ -117,7 +143,7 @@ async function phase(ctx: Awaited<ReturnType<typeof setUp>>, mode: Mode, seed: n
     const pending: Promise<void>[] = []
     let inFlight = 0
     for (let i = 0; !stop; i++) {
-      const input = { ...(floors[i % floors.length] as QuoteInput), partySize: 10 + (i % 3) }
+      const input = { ...(floors[i % floors.length] as QuoteInput), partySize: 10 + (i % 2) }
       const started = performance.now()
       if (mode === 'event-loop') {
         quoteTables(input)
@@ -199,7 +225,7 @@ async function main() {
   pool.warm()
   try {
     await phase(ctx, 'none', 1, 3) // warm-up: JIT, caches, connections
-    for (const floor of [100, 130, 160].map((n) => pendantClique(seededRandom(3), n))) await pool.quote(floor)
+    for (const floor of [30, 45, 60].map((n) => pendantClique(seededRandom(3), n))) await pool.quote(floor)
     const phases = []
     for (const [mode, seed] of [
       ['none', 11],
@@ -214,6 +240,7 @@ async function main() {
     console.log('abort', JSON.stringify(abort))
     const report = {
       generatedAt: new Date().toISOString(),
+      driver,
       machine: {
         cpu: os.cpus()[0]?.model ?? 'unknown',
         cores: os.cpus().length,
@@ -221,21 +248,25 @@ async function main() {
         loadAverageAtEnd: os.loadavg().map((x) => round(x)),
       },
       method:
-        `PGlite engine + HTTP API in one process, demo restaurants; ${RATE} bookings/s open loop for ${PHASE_SECONDS} s ` +
-        `per phase; in phases 2 and 3 one expensive quote (pendant clique of 100/130/160 2-tops, maxTables 6, party ` +
-        `10-12) starts every ${ADVERSARIAL_EVERY_MS} ms (through the pool: while fewer than ${MAX_IN_FLIGHT} are in flight). Event-loop delay from monitorEventLoopDelay (5 ms resolution).`,
+        `Engine (${driver === 'postgres' ? 'local Postgres' : 'embedded PGlite'}) + HTTP API in one process, demo restaurants; ${RATE} bookings/s open loop for ${PHASE_SECONDS} s ` +
+        `per phase; in phases 2 and 3 one expensive quote (pendant clique of 30/45/60 2-tops, maxTables 6, party ` +
+        `10-11) starts every ${ADVERSARIAL_EVERY_MS} ms (through the pool: while fewer than ${MAX_IN_FLIGHT} are in flight). Event-loop delay from monitorEventLoopDelay (5 ms resolution).`,
       phases,
       abort,
       poolCounters: { ...pool.counters },
     }
     fs.mkdirSync(path.join(here, 'results'), { recursive: true })
-    fs.writeFileSync(path.join(here, 'results', 'planner-isolation.json'), `${JSON.stringify(report, null, 2)}\n`)
+    fs.writeFileSync(
+      path.join(here, 'results', `planner-isolation-${driver}.json`),
+      `${JSON.stringify(report, null, 2)}\n`,
+    )
     writeReadme(report)
   } finally {
     await pool.close()
     await new Promise<void>((resolve) => ctx.server.close(() => resolve()))
     ctx.agent.destroy()
     await ctx.engine.close()
+    await ctx.drop()
   }
 }
 
@@ -252,11 +283,11 @@ function writeReadme(report: {
     pool: 'beside the same quotes through the quote pool (now)',
   }
   const section = [
-    '<!-- planner-isolation:start -->',
-    '## Planner isolation (`npm run bench:planner-isolation`)',
+    `<!-- planner-isolation-${driver}:start -->`,
+    `## Planner isolation, ${driver === 'postgres' ? 'Postgres' : 'PGlite'} (\`npm run bench:planner-isolation${driver === 'postgres' ? ' -- --driver=postgres' : ''}\`)`,
     '',
     'HTTP latency of ordinary bookings while expensive planner quotes run in the same process (issue 9, ADR 012). ' +
-      `Raw numbers: \`bench/results/planner-isolation.json\`. Machine: ${report.machine.cpu}, ${report.machine.cores} ` +
+      `Raw numbers: \`bench/results/planner-isolation-${driver}.json\`. Machine: ${report.machine.cpu}, ${report.machine.cores} ` +
       `cores, Node ${report.machine.node}; generated ${report.generatedAt}; load average at the end ` +
       `${report.machine.loadAverageAtEnd.join(' / ')} (shared machine: noisy).`,
     '',
@@ -274,11 +305,13 @@ function writeReadme(report: {
     `Abort: a quote that would search for minutes (pendant clique of 200, maxTables 8) was aborted after 200 ms; its ` +
       `promise rejected ${report.abort.rejectedAfterMs} ms after the start (${report.abort.error}), and the next ` +
       `offloaded quote started ${report.abort.workersStartedForTheNextQuote} new worker (the aborted one was terminated).`,
-    '<!-- planner-isolation:end -->',
+    `<!-- planner-isolation-${driver}:end -->`,
   ].join('\n')
   const readmePath = path.join(here, 'README.md')
   let readme = fs.readFileSync(readmePath, 'utf8')
-  const marked = /<!-- planner-isolation:start -->[\s\S]*<!-- planner-isolation:end -->/
+  const marked = new RegExp(
+    `<!-- planner-isolation-${driver}:start -->[\\s\\S]*<!-- planner-isolation-${driver}:end -->`,
+  )
   if (marked.test(readme)) readme = readme.replace(marked, section)
   else readme = readme.replace('<!-- planner:end -->', `<!-- planner:end -->\n\n${section}`)
   fs.writeFileSync(readmePath, readme)
