@@ -64,6 +64,14 @@ export function searchConnected(ctx: ZoneContext): void {
  */
 function block(ctx: ZoneContext, root: number, v: number, delta: number): void {
   const { blocked, nbrStart, nbrList } = ctx
+  if (!ctx.trackClosed) {
+    blocked[v] = (blocked[v] as number) + delta
+    for (let e = nbrStart[v] as number; e < (nbrStart[v + 1] as number); e++) {
+      const u = nbrList[e] as number
+      blocked[u] = (blocked[u] as number) + delta
+    }
+    return
+  }
   let opened = 0
   const before = blocked[v] as number
   blocked[v] = before + delta
@@ -87,7 +95,7 @@ function extend(ctx: ZoneContext, root: number, size: number, c: number, cost: n
   // list in index order (capacity descending), the child of ext[i] can add at most the next
   // `room` capacities of the list; once that misses the party, every later child misses too.
   const room = m - size - 1
-  let closed = ctx.openAfterRoot === 0
+  let closed = ctx.trackClosed && ctx.openAfterRoot === 0
   // suffix capacity sums of this node's list, at this depth's own offset (children use theirs)
   const capBase = size * (nl + 1)
   const extCap = ctx.extCap

@@ -91,6 +91,11 @@ export interface ZoneContext {
   ballTop: Float64Array
   /** tables after the current root neither in the set nor adjacent to it (connected-sets.ts) */
   openAfterRoot: number
+  /**
+   * whether openAfterRoot is kept: only in dense zones (on average 8 neighbours or more), the only
+   * ones where a set soon neighbours every table; elsewhere the counting would cost for nothing
+   */
+  trackClosed: boolean
   /** scratch: suffix capacity sums of the extension lists, (m + 1) x (nl + 1) */
   extCap: Float64Array
   /** nodes left before a quote run with a work budget gives up (planner/budget.ts) */
@@ -130,6 +135,7 @@ export function newZoneContext(maxZone: number, maxEdges: number): ZoneContext {
     markStamp: 0,
     ballTop: new Float64Array(size),
     openAfterRoot: 0,
+    trackClosed: false,
     extCap: new Float64Array(0),
     budget: Number.POSITIVE_INFINITY,
     topk: null,
@@ -218,6 +224,7 @@ export function loadZone(
     }
   }
   nbrStart[nl] = edges
+  ctx.trackClosed = edges >= 8 * nl
   for (let i = 0; i < list.length; i++) localIndex[list[i] as number] = -1
 
   let d = 0
