@@ -209,7 +209,7 @@ export const MEASURED_BEFORE: Record<string, string> = {
   'clique 3/4/5-tops 100, party 29, maxTables 6': 'p50 15.5 s, max 25.6 s (4)',
   'hub + 50 2-tops, party 12, maxTables 6': 'p50 21 ms, max 57 ms (10)',
   'hub + 200 2-tops, party 12, maxTables 6': 'p50 231 ms, max 732 ms (3)',
-  'hub + 200 2-tops, party 12, maxTables 7': '196 ms (1)',
+  'hub + 200 2-tops, party 12, maxTables 7': 'p50 196 ms, max 196 ms (2)',
   'sparse 8-grid 600, party 21, no plan': 'p50 10 ms, max 26 ms (10)',
   'sparse 8-grid 1200, party 21, no plan': 'p50 10 ms, max 54 ms (10)',
   'free hall 600, party 13-30, maxTables 4': 'p50 1.4 ms, max 161 ms (40)',
