@@ -33,9 +33,20 @@ export interface Floor {
   /** active tables per zone, capacity descending then id ascending */
   zoneTables: Int32Array[]
   zoneActiveCapacity: Float64Array
-  /** same-zone edges between active mergeable tables, CSR layout, deduplicated */
+  /**
+   * same-zone edges between active mergeable tables, CSR layout, deduplicated; each table's
+   * neighbours in zone-list order (so a zone's local adjacency lists come out sorted)
+   */
   nbrStart: Int32Array
   nbrList: Int32Array
+  /**
+   * Twin class of each active mergeable table: tables of one class have the same zone and
+   * capacity and the same neighbours (open neighbourhoods equal, or closed ones equal: the class
+   * of a clique is the whole clique), so swapping one for another never changes a merge's
+   * validity or key, only its ids. -1 for tables that take part in no merge.
+   */
+  twinClass: Int32Array
+  twinClassCount: number
   /** [0, 1, ..., zoneIds.length - 1] */
   allZones: number[]
   activeCount: number
@@ -156,10 +167,15 @@ export function buildFloor(tables: unknown[], adjacency: unknown[]): Floor | nul
   }
   nbrStart[n] = edges
   const nbrList = new Int32Array(edges)
+  const zonePosition = new Int32Array(n)
+  for (const list of zoneTables) list.forEach((t, i) => (zonePosition[t] = i))
   for (let i = 0; i < n; i++) {
-    const sorted = [...(adjacencySets[i] as Set<number>)].sort((a, b) => a - b)
+    const sorted = [...(adjacencySets[i] as Set<number>)].sort(
+      (a, b) => (zonePosition[a] as number) - (zonePosition[b] as number),
+    )
     nbrList.set(sorted, nbrStart[i] as number)
   }
+  const twins = twinClasses(n, zone, cap, active, mergeable, nbrStart, nbrList, zonePosition)
 
   return {
     n,
@@ -178,10 +194,70 @@ export function buildFloor(tables: unknown[], adjacency: unknown[]): Floor | nul
     zoneActiveCapacity,
     nbrStart,
     nbrList,
+    twinClass: twins.twinClass,
+    twinClassCount: twins.count,
     allZones: zoneIds.map((_, z) => z),
     activeCount: active.reduce((s, a) => s + a, 0),
     maxZoneSize: zoneTables.reduce((max, list) => Math.max(max, list.length), 0),
     byRank,
     totalCapacity,
   }
+}
+
+/**
+ * Group the tables that take part in merges into twin classes: first by closed neighbourhood
+ * (N[t] = N[u]: adjacent twins, e.g. a clique), then the tables left alone by open neighbourhood
+ * (N(t) = N(u): e.g. the leaves of a star). Zone and capacity are part of the key.
+ */
+function twinClasses(
+  n: number,
+  zone: Int32Array,
+  cap: Float64Array,
+  active: Uint8Array,
+  mergeable: Uint8Array,
+  nbrStart: Int32Array,
+  nbrList: Int32Array,
+  zonePosition: Int32Array,
+): { twinClass: Int32Array; count: number } {
+  const twinClass = new Int32Array(n).fill(-1)
+  // neighbour lists are in zone-list order already: a canonical order within a zone, so the
+  // list itself is the key (the closed one with t put in its place)
+  const members = (t: number, closed: boolean): string => {
+    const from = nbrStart[t] as number
+    const to = nbrStart[t + 1] as number
+    if (!closed) return nbrList.subarray(from, to).join(',')
+    const own = zonePosition[t] as number
+    let at = from
+    while (at < to && (zonePosition[nbrList[at] as number] as number) < own) at++
+    const before = nbrList.subarray(from, at).join(',')
+    const after = nbrList.subarray(at, to).join(',')
+    return `${before}${before ? ',' : ''}${t}${after ? ',' : ''}${after}`
+  }
+  const closedGroups = new Map<string, number[]>()
+  for (let t = 0; t < n; t++) {
+    if (!active[t] || !mergeable[t]) continue
+    const key = `${zone[t] as number}|${cap[t] as number}|${members(t, true)}`
+    const group = closedGroups.get(key)
+    if (group) group.push(t)
+    else closedGroups.set(key, [t])
+  }
+  let count = 0
+  const openGroups = new Map<string, number[]>()
+  for (const group of closedGroups.values()) {
+    if (group.length > 1) {
+      for (const t of group) twinClass[t] = count
+      count++
+      continue
+    }
+    const t = group[0] as number
+    const key = `${zone[t] as number}|${cap[t] as number}|${members(t, false)}`
+    const open = openGroups.get(key)
+    if (open) open.push(t)
+    else openGroups.set(key, [t])
+  }
+  for (const group of openGroups.values()) {
+    for (const t of group) twinClass[t] = count
+    count++
+  }
+  return { twinClass, count }
 }

@@ -1,5 +1,5 @@
 // Public entry of the planner: pure, deterministic table-combination search (contract: docs/planner.md).
-export { quoteTables } from './quote'
+export { quoteTables, quoteTablesWithin } from './quote'
 export { explainQuote } from './explain'
 export type { TableSpec, BusyWindow, QuoteInput, Plan, Quote, PlannerReason, PlannerStats, StrategyName } from './types'
 export { STRATEGIES } from './types'

@@ -11,7 +11,7 @@ import { buildScoring, type Scoring } from './strategies'
 import { TopK } from './topk'
 import type { Plan, PlannerReason, PlannerStats, Quote, QuoteInput } from './types'
 import { acquireWorkspace, releaseWorkspace, type Workspace } from './workspace'
-import { newSearchStats } from './zone-context'
+import { newSearchStats, OUT_OF_BUDGET } from './zone-context'
 
 /** Everything a quote computed, for explainQuote. */
 export interface QuoteRun {
@@ -20,6 +20,8 @@ export interface QuoteRun {
   floor: Floor | null
   availability: Availability | null
   zones: number[]
+  /** the search passed its work budget; `quote` is then meaningless */
+  outOfBudget?: boolean
 }
 
 export function quoteTables(input: QuoteInput): Quote {
@@ -27,10 +29,21 @@ export function quoteTables(input: QuoteInput): Quote {
 }
 
 /**
+ * quoteTables with a work budget: the exact quote, or null when the search would consider more
+ * than `maxBranches` branches. Nothing is cut short into a worse answer: a caller that gets null
+ * runs quoteTables where the time does not matter (server/assignment/quote-pool.ts runs it on a
+ * worker thread). Branches are counted, not milliseconds, so the outcome is deterministic.
+ */
+export function quoteTablesWithin(input: QuoteInput, maxBranches: number): Quote | null {
+  const run = runQuote(input, false, maxBranches)
+  return run.outOfBudget ? null : run.quote
+}
+
+/**
  * Run a quote. With `ownBuffers` the returned availability does not share the floor's reusable
  * workspace (explainQuote reads it after the quote).
  */
-export function runQuote(input: QuoteInput, ownBuffers = false): QuoteRun {
+export function runQuote(input: QuoteInput, ownBuffers = false, budget = Number.POSITIVE_INFINITY): QuoteRun {
   let now: unknown
   try {
     now = (input as { now?: unknown } | null | undefined)?.now
@@ -42,9 +55,14 @@ export function runQuote(input: QuoteInput, ownBuffers = false): QuoteRun {
   let run: QuoteRun
   const held: { workspace: Workspace | null } = { workspace: null }
   try {
-    run = execute(input, ownBuffers, held)
-  } catch {
+    run = execute(input, ownBuffers, held, budget)
+  } catch (error) {
     run = invalid()
+    if (error === OUT_OF_BUDGET) {
+      run.outOfBudget = true
+      // the search stopped mid-branch: its neighbour counters are not unwound
+      held.workspace?.zone.blocked.fill(0)
+    }
   } finally {
     if (held.workspace) releaseWorkspace(held.workspace)
   }
@@ -63,13 +81,14 @@ function invalid(): QuoteRun {
   }
 }
 
-function execute(input: unknown, ownBuffers: boolean, held: { workspace: Workspace | null }): QuoteRun {
+function execute(input: unknown, ownBuffers: boolean, held: { workspace: Workspace | null }, budget: number): QuoteRun {
   const request = readRequest(input)
   if (!request) return invalid()
   const { floor, cacheHit } = getFloor(request.tables, request.adjacency, request.floorVersion)
   if (!floor) return invalid()
   const workspace = acquireWorkspace(floor, ownBuffers)
   held.workspace = workspace
+  workspace.zone.budget = budget
   const availability: Availability = { flags: workspace.flags, busyUntil: workspace.busyUntil, excludedActive: 0 }
   const readable = readAvailability(
     floor,

@@ -12,7 +12,7 @@ import type { Scoring } from './strategies'
 import { searchSubsets } from './subsets'
 import type { TopK } from './topk'
 import type { Workspace } from './workspace'
-import { loadZone, type SearchStats } from './zone-context'
+import { loadZone, type SearchStats, type TwinReduction } from './zone-context'
 
 export interface SearchSpec {
   floor: Floor
@@ -34,6 +34,11 @@ export function searchPlans(spec: SearchSpec): void {
   if (spec.maxTables < 2) return
   const { floor, scoring, topk, stats, workspace } = spec
   const ctx = workspace.zone
+  const twins: TwinReduction = {
+    keep: spec.maxTables + topk.k - 1,
+    kept: workspace.twinKept,
+    byCapacity: !spec.requireAdjacency && scoring.wDisconnected === 0,
+  }
   ctx.topk = topk
   ctx.stats = stats
   for (const z of spec.zones) {
@@ -49,6 +54,7 @@ export function searchPlans(spec: SearchSpec): void {
       spec.maxTables,
       scoring,
       workspace.localIndex,
+      twins,
     )
     if (!loaded) continue
     stats.zonesSearched++

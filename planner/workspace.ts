@@ -11,6 +11,8 @@ export interface Workspace {
   busyUntil: Float64Array
   /** all -1 between uses */
   localIndex: Int32Array
+  /** per twin class, all 0 between uses (planner/zone-context.ts TwinReduction) */
+  twinKept: Int32Array
   zone: ZoneContext
 }
 
@@ -22,6 +24,7 @@ export function createWorkspace(floor: Floor): Workspace {
     flags: new Uint8Array(floor.n),
     busyUntil: new Float64Array(floor.n),
     localIndex: new Int32Array(floor.n).fill(-1),
+    twinKept: new Int32Array(floor.twinClassCount),
     zone: newZoneContext(floor.maxZoneSize, floor.nbrList.length),
   }
 }

@@ -6,11 +6,18 @@ import type { Floor } from './floor'
 import type { Scoring } from './strategies'
 import type { TopK } from './topk'
 
+/**
+ * Thrown when a quote run with a work budget (quoteTablesWithin) has considered more branches
+ * than it may; the run is abandoned, never answered with a partial result.
+ */
+export const OUT_OF_BUDGET = { outOfBudget: true } as const
+
 export interface SearchStats {
   candidatesEvaluated: number
   nodesVisited: number
   prunedByCapacityBound: number
   prunedByOverageBound: number
+  prunedByBallBound: number
   zonesSearched: number
 }
 
@@ -20,8 +27,29 @@ export function newSearchStats(): SearchStats {
     nodesVisited: 0,
     prunedByCapacityBound: 0,
     prunedByOverageBound: 0,
+    prunedByBallBound: 0,
     zonesSearched: 0,
   }
+}
+
+/**
+ * Interchangeable tables enter a zone's merge search at most `keep` = maxTables + limit - 1 at a
+ * time, the smallest ids first. Exact: let S be a valid merge that uses a table t of class C but
+ * not among the `keep` smallest free ids of C. S uses at most maxTables - 1 other tables of C, so
+ * at least `limit` smaller free tables u of C are outside S, and each S - t + u is a valid merge
+ * with the same key up to the ids (same capacity, cost, zone, and adjacency up to the swap) whose
+ * sorted ids are smaller. So `limit` plans beat S: S is not among the answer. Existence is kept
+ * too (keep >= maxTables), so reasons are unchanged.
+ *
+ * Classes: with adjacency required (or scored, as adjacency_first does), the floor's twin classes
+ * (same capacity and neighbourhood, planner/floor.ts); without, every table of one capacity and
+ * cost is interchangeable.
+ */
+export interface TwinReduction {
+  keep: number
+  /** per twin class, tables kept so far; all 0 between zones */
+  kept: Int32Array
+  byCapacity: boolean
 }
 
 export interface ZoneContext {
@@ -59,6 +87,19 @@ export interface ZoneContext {
   mark: Int32Array
   queue: Int32Array
   markStamp: number
+  /** scratch of the root ball bound (planner/connected-sets.ts): the largest capacities seen */
+  ballTop: Float64Array
+  /** tables after the current root neither in the set nor adjacent to it (connected-sets.ts) */
+  openAfterRoot: number
+  /**
+   * whether openAfterRoot is kept: only in dense zones (on average 8 neighbours or more), the only
+   * ones where a set soon neighbours every table; elsewhere the counting would cost for nothing
+   */
+  trackClosed: boolean
+  /** scratch: suffix capacity sums of the extension lists, (m + 1) x (nl + 1) */
+  extCap: Float64Array
+  /** nodes left before a quote run with a work budget gives up (planner/budget.ts) */
+  budget: number
   topk: TopK | null
   stats: SearchStats
 }
@@ -92,6 +133,11 @@ export function newZoneContext(maxZone: number, maxEdges: number): ZoneContext {
     mark: new Int32Array(size),
     queue: new Int32Array(size),
     markStamp: 0,
+    ballTop: new Float64Array(size),
+    openAfterRoot: 0,
+    trackClosed: false,
+    extCap: new Float64Array(0),
+    budget: Number.POSITIVE_INFINITY,
     topk: null,
     stats: newSearchStats(),
   }
@@ -111,21 +157,53 @@ export function loadZone(
   maxTables: number,
   scoring: Scoring,
   localIndex: Int32Array,
+  twins: TwinReduction,
 ): boolean {
   const list = floor.zoneTables[z] as Int32Array
   const { lcap, lcost, lrank, prefix, nbrStart, nbrList } = ctx
   const costs = scoring.costs
-  // pass 1: local indices (capacity order is inherited from the zone list)
+  const { keep, kept, byCapacity } = twins
+  // pass 1: local indices (capacity order is inherited from the zone list). Of each class of
+  // interchangeable tables only the `keep` smallest ids enter (zone lists are id-ascending
+  // within a capacity): see TwinReduction for why no plan of the answer is lost.
   let nl = 0
+  let runCapacity = -1
+  let runCount = 0
+  let runCosts: Map<number, number> | null = null
   for (let i = 0; i < list.length; i++) {
     const t = list[i] as number
     if ((flags[t] as number) & excludeMask || !floor.mergeable[t]) continue
+    if (byCapacity) {
+      const capacity = floor.cap[t] as number
+      if (capacity !== runCapacity) {
+        runCapacity = capacity
+        runCount = 0
+        runCosts = null
+      }
+      if (costs) {
+        runCosts ??= new Map()
+        const cost = costs[t] as number
+        const seen = runCosts.get(cost) ?? 0
+        if (seen >= keep) continue
+        runCosts.set(cost, seen + 1)
+      } else if (runCount++ >= keep) continue
+    } else {
+      const c = floor.twinClass[t] as number
+      if ((kept[c] as number) >= keep) continue
+      kept[c] = (kept[c] as number) + 1
+    }
     localIndex[t] = nl
     lcap[nl] = floor.cap[t] as number
     lcost[nl] = costs ? (costs[t] as number) : 0
     lrank[nl] = floor.idRank[t] as number
     prefix[nl + 1] = (prefix[nl] as number) + (lcap[nl] as number)
     nl++
+  }
+  if (!byCapacity) {
+    for (let i = 0; i < list.length; i++) {
+      const c = floor.twinClass[list[i] as number] as number
+      if (c >= 0) kept[c] = 0
+    }
   }
   const m = Math.min(maxTables, nl)
   if (nl < 2 || (prefix[m] as number) < partySize) {
@@ -146,6 +224,7 @@ export function loadZone(
     }
   }
   nbrStart[nl] = edges
+  ctx.trackClosed = edges >= 8 * nl
   for (let i = 0; i < list.length; i++) localIndex[list[i] as number] = -1
 
   let d = 0
@@ -161,6 +240,7 @@ export function loadZone(
   ctx.wDisconnected = scoring.wDisconnected
   const extSize = (m + 1) * nl
   if (ctx.ext.length < extSize) ctx.ext = new Int32Array(extSize)
+  if (ctx.extCap.length < (m + 1) * (nl + 1)) ctx.extCap = new Float64Array((m + 1) * (nl + 1))
   ctx.smallestReady = false
   return true
 }
@@ -216,6 +296,7 @@ export function topSum(ctx: ZoneContext, from: number, j: number): number {
  * plan (key bound).
  */
 export function branchBound(ctx: ZoneContext, size: number, c: number, cost: number, from: number): number {
+  if (--ctx.budget < 0) throw OUT_OF_BUDGET
   const p = ctx.p
   const room = ctx.m - size
   if (c + topSum(ctx, from, room) < p) return 1
@@ -276,14 +357,31 @@ function tieCanWin(ctx: ZoneContext, size: number, extra: number, from: number, 
   }
   const worst = topk.items[topk.items.length - 1]?.ranks ?? []
   const base = from * m
+  // the m smallest ranks after `from` hold at most size - 1 of the set's own tables (the root is
+  // before `from`), so skipping those still leaves at least m - size + 1 >= extra of them
   let a = 0
   let b = 0
+  let taken = 0
   for (let i = 0; i < size + extra; i++) {
+    while (taken < extra && b < m && inSorted(tie, size, smallest[base + b] as number)) b++
+    const next = taken < extra && b < m ? (smallest[base + b] as number) : 0x7fffffff
     let v: number
-    if (b >= extra || (a < size && (tie[a] as number) <= (smallest[base + b] as number))) v = tie[a++] as number
-    else v = smallest[base + b++] as number
+    if (a < size && (tie[a] as number) < next) v = tie[a++] as number
+    else {
+      v = next
+      b++
+      taken++
+    }
     const w = worst[i] as number
     if (v !== w) return v < w
+  }
+  return false
+}
+
+function inSorted(list: Int32Array, n: number, x: number): boolean {
+  for (let i = 0; i < n; i++) {
+    const y = list[i] as number
+    if (y >= x) return y === x
   }
   return false
 }

@@ -66,11 +66,15 @@ export async function runAssignmentAttempt(
         trigger: options.trigger,
         attemptNumber: options.attemptNumber,
         knobs: options.knobs,
+        signal: options.signal,
       })
     }
   } catch (error) {
-    failure = 'DB_ERROR'
-    console.error(`[assign] decide ${options.trigger}#${options.attemptNumber} for ${booking.id} failed:`, error)
+    // an aborted quote on a worker thread rejects: that is the deadline, not a database error
+    failure = options.signal?.aborted ? 'TIMEOUT' : 'DB_ERROR'
+    if (failure === 'DB_ERROR') {
+      console.error(`[assign] decide ${options.trigger}#${options.attemptNumber} for ${booking.id} failed:`, error)
+    }
   }
   const committed = await commitDecision(
     deps,

@@ -1,9 +1,10 @@
-import { quoteTables, type Quote } from '../../planner/index.ts'
+import type { Quote } from '../../planner/index.ts'
 import type { AssignmentDeps } from './assignment-deps.ts'
 import type { FloorSnapshot } from './floor-snapshot.ts'
 import { loadAvailability, type Availability } from '../db/queries/availability.ts'
 import { reasonCategory } from './reason-codes.ts'
 import type { Pipeline, Trigger } from './vocabulary.ts'
+import { sharedQuotePool } from './quote-pool.ts'
 
 export interface StrategyKnobs {
   requireAdjacency: boolean
@@ -29,6 +30,8 @@ export interface QuoteRequest {
   limit?: number
   /** read a moment ago by the caller; absent, it is read here */
   availability?: Availability
+  /** aborting stops the planner, even mid-search on a worker thread (quote-pool.ts) */
+  signal?: AbortSignal
 }
 
 export interface EngineQuote {
@@ -73,7 +76,8 @@ export async function quoteForBooking(deps: AssignmentDeps, request: QuoteReques
   if (!quote) {
     const busy = versions.busy
     const plannerStarted = performance.now()
-    quote = quoteTables({
+    // inline when the search is cheap, else on a worker thread: no floor holds the event loop
+    quote = await sharedQuotePool().quote({
       tables: floor.tables,
       adjacency: floor.adjacency,
       floorVersion: `${request.restaurantId}:${versions.floorVersion}`,
@@ -86,6 +90,7 @@ export async function quoteForBooking(deps: AssignmentDeps, request: QuoteReques
       avoidTableIds: request.avoidTableIds,
       strategy,
       limit: request.limit ?? 5,
+      signal: request.signal,
     })
     quote.stats.durationMs ??= performance.now() - plannerStarted
     if (cacheEnabled) deps.planCache.set(cacheKey, quote)

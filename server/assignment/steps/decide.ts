@@ -12,6 +12,8 @@ export interface DecideOptions {
   trigger: Trigger
   attemptNumber: number
   knobs: StrategyKnobs
+  /** aborting stops the planner, even mid-search on a worker thread (quote-pool.ts) */
+  signal?: AbortSignal
 }
 
 /** A plan with the keys people read, and (V3) the score it was chosen by. */
@@ -65,6 +67,7 @@ export async function decideLegacy(
     shadow: options.shadow,
     attemptIndex: options.attemptNumber,
     availability: snapshot.availability,
+    signal: options.signal,
   })
   const plans: ChosenPlan[] = quoted.quote.ok
     ? quoted.quote.plans.map((plan) => ({

@@ -4,6 +4,7 @@ import { quoteTables, STRATEGIES, type QuoteInput } from '../../../planner/index
 import { randomQuoteInput } from './random-floor'
 import { seededRandom as mulberry32 } from '../../../server/sim/seeded-random.ts'
 import { isValidPlan, referenceQuote } from './reference-model'
+import { SHAPES, shapedQuoteInput } from './shaped-floor'
 
 function check(input: QuoteInput, label: string): void {
   const expected = referenceQuote(input)
@@ -28,7 +29,7 @@ function check(input: QuoteInput, label: string): void {
 }
 
 describe('planner vs brute-force reference model', () => {
-  it('optimal_fit: full top-k, validity and reason codes on 4000 seeded random floors', () => {
+  it('optimal_fit: full top-k, validity and reason codes on 4000 seeded random floors', { timeout: 60_000 }, () => {
     const rng = mulberry32(20240601)
     const reasons = new Map<string, number>()
     for (let i = 0; i < 4000; i++) {
@@ -45,13 +46,13 @@ describe('planner vs brute-force reference model', () => {
   })
 
   for (const strategy of STRATEGIES.filter((s) => s !== 'optimal_fit')) {
-    it(`${strategy}: full top-k and scores on 600 seeded random floors`, () => {
+    it(`${strategy}: full top-k and scores on 600 seeded random floors`, { timeout: 60_000 }, () => {
       const rng = mulberry32(7 + strategy.length * 1000)
       for (let i = 0; i < 600; i++) check(randomQuoteInput(rng, { strategy }), `${strategy} case ${i}`)
     })
   }
 
-  it('all strategies on 150 larger floors (15..22 tables, bigger zones)', () => {
+  it('all strategies on 150 larger floors (15..22 tables, bigger zones)', { timeout: 60_000 }, () => {
     const rng = mulberry32(4242)
     for (let i = 0; i < 150; i++) {
       const strategy = STRATEGIES[i % STRATEGIES.length] as string
@@ -59,6 +60,33 @@ describe('planner vs brute-force reference model', () => {
       check({ ...input, maxTables: Math.min(input.maxTables ?? 3, 3) }, `large ${strategy} case ${i}`)
     }
   })
+
+  // the shortcuts of issue 9: twin classes cut to maxTables + limit - 1, closed nodes, ball
+  // bounds, capacity classes without adjacency (ADR 012)
+  for (const shape of SHAPES) {
+    it(`${shape} floors: full top-k and reasons, optimal_fit`, { timeout: 60_000 }, () => {
+      const rng = mulberry32(9000 + shape.length * 31)
+      const outcomes = new Map<string, number>()
+      for (let i = 0; i < 300; i++) {
+        const input = shapedQuoteInput(rng, shape)
+        check(input, `${shape} case ${i}`)
+        const r = referenceQuote(input)
+        const key = r.ok ? 'ok' : (r.reason as string)
+        outcomes.set(key, (outcomes.get(key) ?? 0) + 1)
+      }
+      // the generator must produce both answers and refusals of this shape
+      expect(outcomes.get('ok') ?? 0, shape).toBeGreaterThan(30)
+      expect(300 - (outcomes.get('ok') ?? 0), shape).toBeGreaterThan(10)
+    })
+
+    it(`${shape} floors: every strategy`, { timeout: 60_000 }, () => {
+      const rng = mulberry32(7000 + shape.length * 17)
+      for (let i = 0; i < 150; i++) {
+        const strategy = STRATEGIES[i % STRATEGIES.length] as string
+        check(shapedQuoteInput(rng, shape, { strategy }), `${shape} ${strategy} case ${i}`)
+      }
+    })
+  }
 
   it('answers the same on a second call with the cached floor', () => {
     const rng = mulberry32(99)
