@@ -20,6 +20,7 @@ import { createRestaurantDirectory } from './restaurants/restaurant-directory.ts
 import { createMailTransport } from './notify/mail-transport.ts'
 import { startOutboxWorker, type OutboxWorker } from './notify/outbox-worker.ts'
 import { createScheduler, type Scheduler } from './scheduling/scheduler.ts'
+import { createStateMachine, type StateMachine } from './assignment/state-machine.ts'
 
 export interface Engine {
   config: Config
@@ -38,6 +39,8 @@ export interface Engine {
   scheduler: Scheduler
   /** what the assignment pipelines use; exposed for tools and tests */
   assignment: AssignmentDeps
+  /** every assignment state change goes through it (server/assignment/state-machine.ts) */
+  stateMachine: StateMachine
   /** true once close() has begun: health checks answer 503 while draining */
   isClosing(): boolean
   close(): Promise<void>
@@ -125,6 +128,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     flags,
     planCache,
     assignment,
+    stateMachine: createStateMachine({ events }),
     restaurants: createRestaurantService(db, directory),
     bookings: createBookingService({ ...assignment, jobs, jobExpireInSeconds, directory }),
     auth: createAuthService(db),

@@ -1,7 +1,8 @@
-import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { Executor } from '../db/client.ts'
-import { assignmentStateHistory } from '../db/schema/assignment.ts'
-import { bookings, type AssignmentState, type Booking, type NewBooking } from '../db/schema/bookings.ts'
+import type { AssignmentState, Booking, NewBooking } from '../db/schema/bookings.ts'
+import type { EventRecorder } from '../observability/event-recorder.ts'
+import { createStateMachine, OPEN_STATES as OPEN, VersionConflictError } from './state-machine.ts'
+import type { Pipeline } from './vocabulary.ts'
 
 export interface TransitionRequest {
   bookingId: string
@@ -10,54 +11,49 @@ export interface TransitionRequest {
   to: AssignmentState
   reason?: string | null
   actor: string
-  /** other columns to set in the same update */
   set?: Partial<
     Pick<NewBooking, 'status' | 'confirmedAt' | 'cancelledAt' | 'manualReviewReason' | 'autoAssignLastResult'>
   >
   /** require this version (optimistic lock); omit to accept any */
   expectedVersion?: number
+  pipeline?: Pipeline | null
+  /** records the transition event; callers that commit later should use the state machine itself */
+  events?: EventRecorder
+}
+
+const silent: EventRecorder = {
+  record() {},
+  flush: async () => {},
+  stats: () => ({ written: 0, dropped: 0, buffered: 0, failedWrites: 0 }),
+  setRecording() {},
+  close: async () => {},
 }
 
 /**
- * Moves a booking's assignment state with its version bumped and a history row written, or does
- * nothing and returns null when the booking is not in an allowed state (someone else moved it).
+ * The older call shape, kept for callers outside assignment/ until they move to the state machine
+ * (server/assignment/state-machine.ts): the same table and checks, but a booking that moved returns
+ * null instead of throwing. An illegal transition still throws.
  */
 export async function transitionBooking(db: Executor, request: TransitionRequest): Promise<Booking | null> {
-  const conditions = [eq(bookings.id, request.bookingId), inArray(bookings.assignmentState, request.from)]
-  if (request.expectedVersion !== undefined) {
-    conditions.push(eq(bookings.assignmentStateVersion, request.expectedVersion))
-  }
-  const [previous] = await db
-    .select({ state: bookings.assignmentState })
-    .from(bookings)
-    .where(eq(bookings.id, request.bookingId))
-    .for('update')
-  const [updated] = await db
-    .update(bookings)
-    .set({
-      ...request.set,
-      assignmentState: request.to,
-      assignmentStateVersion: sql`${bookings.assignmentStateVersion} + 1`,
-      updatedAt: new Date(),
+  const machine = createStateMachine({ events: request.events ?? silent })
+  try {
+    const applied = await machine.apply(db, {
+      bookingId: request.bookingId,
+      to: request.to,
+      from: request.from,
+      expectedVersion: request.expectedVersion,
+      actor: request.actor,
+      pipeline: request.pipeline ?? null,
+      reason: request.reason,
+      set: request.set,
     })
-    .where(and(...conditions))
-    .returning()
-  if (!updated) return null
-  await db.insert(assignmentStateHistory).values({
-    bookingId: request.bookingId,
-    fromState: previous?.state ?? null,
-    toState: request.to,
-    version: updated.assignmentStateVersion,
-    reason: request.reason ?? null,
-    actor: request.actor,
-  })
-  return updated
+    // inside the caller's transaction: the event may outlive a rollback, as before it had none
+    machine.announce(applied)
+    return applied.booking
+  } catch (error) {
+    if (error instanceof VersionConflictError) return null
+    throw error
+  }
 }
 
-export const OPEN_STATES: AssignmentState[] = [
-  'created',
-  'capacity_verified',
-  'assignment_pending',
-  'assignment_in_progress',
-  'assigned',
-]
+export const OPEN_STATES: AssignmentState[] = [...OPEN]

@@ -2,21 +2,28 @@ import type { Database } from '../db/client.ts'
 import { runPrepared, type PreparedStatement } from '../db/prepared.ts'
 import type { AutoAssignResult } from '../db/schema/bookings.ts'
 import { sqlState } from '../errors.ts'
-import { buildConfirmationEmail } from '../notify/confirmation-email.ts'
+import { confirmationEmailFor } from '../notify/confirmation-email.ts'
+import { OPEN_STATES, statesInto } from './state-machine.ts'
+import type { AssignmentState } from './vocabulary.ts'
 
 export type ConfirmResult =
-  | { ok: true; emailQueued: boolean; stateVersion: number }
+  | { ok: true; emailQueued: boolean; stateVersion: number; fromState: AssignmentState }
   | { ok: false; reason: 'HOLD_EXPIRED' | 'BOOKING_NOT_PENDING' }
+  | { ok: false; reason: 'VERSION_CONFLICT'; stateVersion: number; state: AssignmentState }
 
 /** SQLSTATE raised by maitre_confirm_hold when part of the hold expired */
 const HOLD_EXPIRED_STATE = 'MT001'
 
 const confirmHoldStatement: PreparedStatement = {
-  name: 'maitre_confirm_hold_v2',
-  text: `select outcome, email_queued, state_version
+  name: 'maitre_confirm_hold_v4',
+  text: `select outcome, email_queued, state_version, from_state
            from maitre_confirm_hold($1::uuid, $2::uuid, $3::int, $4::timestamptz, $5::jsonb, $6, $7, $8, $9, $10,
-                                    $11::uuid, $12::int, $13, $14::jsonb, $15, $16::timestamptz, $17::real, $18::jsonb)`,
+                                    $11::uuid, $12::int, $13, $14::jsonb, $15, $16::timestamptz, $17::real, $18::jsonb,
+                                    $19::text[], $20::int)`,
 }
+
+/** The states an automatic pipeline confirms from: open, and allowed into confirmed by the table. */
+export const PIPELINE_CONFIRM_FROM: readonly AssignmentState[] = statesInto('confirmed', OPEN_STATES)
 
 export interface ConfirmInput {
   booking: {
@@ -34,6 +41,13 @@ export interface ConfirmInput {
   lastResult: Omit<AutoAssignResult, 'emailQueued'>
   actor: string
   now: Date
+  /**
+   * the states the booking may be confirmed from (the state machine's table, narrowed by the
+   * caller): PIPELINE_CONFIRM_FROM by default; V3 passes ['assigned'], staff ['manual_review', 'failed']
+   */
+  fromStates?: readonly AssignmentState[]
+  /** the assignment state version the caller saw (staff actions); another one answers VERSION_CONFLICT */
+  expectedVersion?: number
   /** the attempt's row, written by the same transaction when it confirms */
   attempt: {
     id: string
@@ -56,43 +70,52 @@ export interface ConfirmInput {
  * outcome the caller records the attempt.
  */
 export async function confirmHold(db: Database, input: ConfirmInput): Promise<ConfirmResult> {
-  const email = buildConfirmationEmail({
-    reference: input.booking.reference,
-    guestName: input.booking.guestName,
-    guestEmail: input.booking.guestEmail,
-    restaurantName: input.restaurant.name,
-    timezone: input.restaurant.timezone,
-    startAt: input.booking.startAt,
-    partySize: input.booking.partySize,
-    tableKeys: input.tableKeys,
-  })
+  const email = confirmationEmailFor(input.booking, input.restaurant, input.tableKeys)
+  const fromStates = input.fromStates ?? PIPELINE_CONFIRM_FROM
+  // the table is the authority: a caller cannot widen it
+  const allowed = fromStates.filter((state) => statesInto('confirmed').includes(state))
   try {
-    const [row] = await runPrepared<{ outcome: string; email_queued: boolean; state_version: number | null }>(
-      db,
-      confirmHoldStatement,
-      [
-        input.holdId,
-        input.booking.id,
-        input.tableCount,
-        input.now.toISOString(),
-        JSON.stringify(input.lastResult),
-        input.actor,
-        email.kind,
-        email.recipient,
-        email.subject,
-        email.body,
-        input.attempt.id,
-        input.attempt.number,
-        input.attempt.pipeline,
-        JSON.stringify(input.attempt.strategy),
-        input.attempt.trigger,
-        input.attempt.startedAt.toISOString(),
-        input.attempt.elapsedMs,
-        JSON.stringify(input.attempt.plan),
-      ],
-    )
+    const [row] = await runPrepared<{
+      outcome: string
+      email_queued: boolean
+      state_version: number | null
+      from_state: string | null
+    }>(db, confirmHoldStatement, [
+      input.holdId,
+      input.booking.id,
+      input.tableCount,
+      input.now.toISOString(),
+      JSON.stringify(input.lastResult),
+      input.actor,
+      email.kind,
+      email.recipient,
+      email.subject,
+      email.body,
+      input.attempt.id,
+      input.attempt.number,
+      input.attempt.pipeline,
+      JSON.stringify(input.attempt.strategy),
+      input.attempt.trigger,
+      input.attempt.startedAt.toISOString(),
+      input.attempt.elapsedMs,
+      JSON.stringify(input.attempt.plan),
+      `{${allowed.join(',')}}`,
+      input.expectedVersion ?? null,
+    ])
+    if (row?.outcome === 'VERSION_CONFLICT')
+      return {
+        ok: false,
+        reason: 'VERSION_CONFLICT',
+        stateVersion: Number(row.state_version),
+        state: row.from_state as AssignmentState,
+      }
     if (!row || row.outcome === 'BOOKING_NOT_PENDING') return { ok: false, reason: 'BOOKING_NOT_PENDING' }
-    return { ok: true, emailQueued: row.email_queued, stateVersion: Number(row.state_version) }
+    return {
+      ok: true,
+      emailQueued: row.email_queued,
+      stateVersion: Number(row.state_version),
+      fromState: row.from_state as AssignmentState,
+    }
   } catch (error) {
     if (sqlState(error) === HOLD_EXPIRED_STATE) return { ok: false, reason: 'HOLD_EXPIRED' }
     throw error

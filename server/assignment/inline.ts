@@ -5,6 +5,8 @@ import { runAssignmentAttempt, type AttemptResult } from './attempt.ts'
 import { DEFAULT_KNOBS } from './quote.ts'
 import type { Availability } from '../db/queries/availability.ts'
 import { reasonCategory } from './reason-codes.ts'
+import { canTransition, createStateMachine } from './state-machine.ts'
+import type { AssignmentState } from './vocabulary.ts'
 
 export interface InlineOutcome {
   outcome: 'confirmed' | 'queued' | 'timeout'
@@ -26,24 +28,30 @@ const recordResultStatement: PreparedStatement = {
 
 // The same, and a new booking moves created -> assignment_pending with its history row: one
 // statement, as this runs on the request path of every booking the inline attempt could not seat.
+// The states come in as parameters ($4 from, $5 to), checked against the state machine's table below.
 const recordQueuedStatement: PreparedStatement = {
-  name: 'maitre_inline_queued_v1',
+  name: 'maitre_inline_queued_v2',
   text: `with updated as (
            update bookings b
               set auto_assign_last_result = $2::jsonb,
                   updated_at = now(),
-                  assignment_state = case when before.state = 'created' then 'assignment_pending'::assignment_state else b.assignment_state end,
-                  assignment_state_version = b.assignment_state_version + case when before.state = 'created' then 1 else 0 end
+                  assignment_state = case when before.state = $4::assignment_state then $5::assignment_state else b.assignment_state end,
+                  assignment_state_version = b.assignment_state_version + case when before.state = $4::assignment_state then 1 else 0 end
              from (select id, assignment_state as state from bookings where id = $1::uuid for update) before
             where b.id = before.id and b.status = 'pending_allocation'
-        returning b.id, b.assignment_state, b.assignment_state_version, before.state = 'created' as moved
+        returning b.id, b.assignment_state, b.assignment_state_version, before.state = $4::assignment_state as moved
          ), history as (
-           insert into assignment_state_history (booking_id, from_state, to_state, version, reason, actor)
-           select id, 'created', 'assignment_pending', assignment_state_version, $3, 'auto_assign:inline'
+           insert into assignment_state_history (booking_id, from_state, to_state, version, reason, actor, pipeline)
+           select id, $4, $5, assignment_state_version, $3, $6, 'legacy'
              from updated where moved
          )
-         select assignment_state::text as state from updated`,
+         select assignment_state::text as state, assignment_state_version as version, moved from updated`,
 }
+
+const QUEUED_FROM: AssignmentState = 'created'
+const QUEUED_TO: AssignmentState = 'assignment_pending'
+if (!canTransition(QUEUED_FROM, QUEUED_TO)) throw new Error(`state table forbids ${QUEUED_FROM} -> ${QUEUED_TO}`)
+const INLINE_ACTOR = 'auto_assign:inline'
 
 /**
  * Quote, hold and confirm at intake, under the deadline of flag inline_auto_assign.timeout_ms.
@@ -126,12 +134,30 @@ export async function inlineAutoAssign(
   }
   let queuedState: InlineOutcome['queuedState'] = null
   if (outcome !== 'confirmed') {
-    const [queued] = await runPrepared<{ state: string }>(
-      deps.db,
-      options.queueOnFailure ? recordQueuedStatement : recordResultStatement,
-      [booking.id, JSON.stringify(lastResult), reason],
-    )
-    if (options.queueOnFailure && queued?.state === 'assignment_pending') queuedState = 'assignment_pending'
+    const [queued] = options.queueOnFailure
+      ? await runPrepared<{ state: string; version: number; moved: boolean }>(deps.db, recordQueuedStatement, [
+          booking.id,
+          JSON.stringify(lastResult),
+          reason,
+          QUEUED_FROM,
+          QUEUED_TO,
+          INLINE_ACTOR,
+        ])
+      : await runPrepared<{ state: string; version?: number; moved?: boolean }>(deps.db, recordResultStatement, [
+          booking.id,
+          JSON.stringify(lastResult),
+        ])
+    if (options.queueOnFailure && queued?.state === QUEUED_TO) queuedState = 'assignment_pending'
+    if (queued?.moved) {
+      createStateMachine({ events: deps.events }).announceWritten(booking, {
+        from: QUEUED_FROM,
+        to: QUEUED_TO,
+        version: Number(queued.version),
+        actor: INLINE_ACTOR,
+        pipeline: 'legacy',
+        reason,
+      })
+    }
   }
   deps.metrics.inlineDuration.observe({ outcome }, durationMs / 1000)
   deps.events.record({
@@ -148,6 +174,7 @@ export async function inlineAutoAssign(
       timed_out: outcome === 'timeout',
       timeout_ms: timeoutMs,
       email_queued: lastResult.emailQueued,
+      pipeline: 'legacy',
     },
   })
   return { outcome, reason, durationMs, lastResult, attempt, queuedState }

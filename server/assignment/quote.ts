@@ -3,6 +3,7 @@ import type { AssignmentDeps } from './assignment-deps.ts'
 import type { FloorSnapshot } from './floor-snapshot.ts'
 import { loadAvailability, type Availability } from '../db/queries/availability.ts'
 import { reasonCategory } from './reason-codes.ts'
+import type { Pipeline, Trigger } from './vocabulary.ts'
 
 export interface StrategyKnobs {
   requireAdjacency: boolean
@@ -18,7 +19,10 @@ export interface QuoteRequest {
   window: { start: Date; end: Date }
   zoneId: string | null
   knobs: StrategyKnobs
-  trigger: 'inline' | 'job' | 'coordinator' | 'manual'
+  trigger: Trigger
+  /** which pipeline asks, and whether for shadow work (dashboards exclude shadow quotes) */
+  pipeline?: Pipeline
+  shadow?: boolean
   attemptIndex: number
   avoidTableIds?: string[]
   strategy?: string
@@ -106,6 +110,8 @@ export async function quoteForBooking(deps: AssignmentDeps, request: QuoteReques
       require_adjacency: request.knobs.requireAdjacency,
       max_tables: request.knobs.maxTables,
       trigger: request.trigger,
+      pipeline: request.pipeline ?? 'legacy',
+      shadow: request.shadow ?? false,
       attempt_index: request.attemptIndex,
       cache_hit: cacheHit,
       strategy,

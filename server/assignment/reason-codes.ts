@@ -1,5 +1,7 @@
+import type { ReasonCode as VocabularyReason } from './vocabulary.ts'
+
 /**
- * Every reason an assignment attempt can fail with, and what retrying can do about it:
+ * What retrying can do about each reason an attempt fails with (the codes: vocabulary.ts):
  * - hard: deterministic for this booking and floor; retrying with the same knobs cannot help
  * - capacity: the floor is full now; a cancellation may free tables, so a few spaced attempts
  * - transient: contention or infrastructure; retry soon
@@ -16,7 +18,10 @@ export const REASON_CATEGORY = {
   TIMEOUT: 'transient',
   DB_ERROR: 'transient',
   CIRCUIT_OPEN: 'transient',
-} as const
+  LOCK_CONTENTION: 'transient',
+  BULKHEAD_FULL: 'transient',
+  VERSION_CONFLICT: 'transient',
+} as const satisfies Partial<Record<VocabularyReason, 'hard' | 'capacity' | 'transient'>>
 
 export type ReasonCode = keyof typeof REASON_CATEGORY
 export type ReasonCategory = (typeof REASON_CATEGORY)[ReasonCode]

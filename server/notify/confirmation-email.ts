@@ -128,3 +128,21 @@ export async function enqueueConfirmationEmail(
 ): Promise<boolean> {
   return enqueueEmail(executor, { bookingId: input.bookingId, ...buildConfirmationEmail(input) })
 }
+
+/** The confirmation email of a booking row seated at these tables (what every commit path sends). */
+export function confirmationEmailFor(
+  booking: { reference: string; guestName: string; guestEmail: string; startAt: Date; partySize: number },
+  restaurant: { name: string; timezone: string },
+  tableKeys: string[],
+): ComposedEmail & { kind: 'confirmation' } {
+  return buildConfirmationEmail({
+    reference: booking.reference,
+    guestName: booking.guestName,
+    guestEmail: booking.guestEmail,
+    restaurantName: restaurant.name,
+    timezone: restaurant.timezone,
+    startAt: booking.startAt,
+    partySize: booking.partySize,
+    tableKeys,
+  })
+}

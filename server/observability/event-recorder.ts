@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import type { Database } from '../db/client.ts'
 import type { EventSeverity } from '../db/schema/observability.ts'
+import { checkEvent } from './event-catalog.ts'
 
 export interface EngineEvent {
   type: string
@@ -17,7 +18,18 @@ export interface EventRecorder {
   record(event: EngineEvent): void
   /** Writes everything buffered so far; for shutdown and tests. */
   flush(): Promise<void>
-  stats(): { written: number; dropped: number; buffered: number; failedWrites: number }
+  stats(): {
+    written: number
+    dropped: number
+    buffered: number
+    failedWrites: number
+    /** events whose context failed their type's schema (event-catalog.ts); written all the same */
+    invalid?: number
+    /** events of a type the catalogue does not know; written all the same */
+    uncatalogued?: number
+    /** the latest problem per event type, for tests and the operator */
+    problems?: Record<string, string>
+  }
   /** turns recording off and on at runtime (benchmarks measure what telemetry costs) */
   setRecording(on: boolean): void
   close(): Promise<void>
@@ -80,6 +92,9 @@ export function createEventRecorder(db: Database, options: EventRecorderOptions 
   let written = 0
   let dropped = 0
   let failedWrites = 0
+  let invalid = 0
+  let uncatalogued = 0
+  const problems: Record<string, string> = {}
   let inFlight: Promise<void> = Promise.resolve()
   let closed = false
   let recording = true
@@ -92,6 +107,15 @@ export function createEventRecorder(db: Database, options: EventRecorderOptions 
     if (closed || buffer.length >= maxBuffered) {
       dropped++
       return
+    }
+    // a producer's mistake is counted and logged once per type, never thrown at the booking path;
+    // the event is still written, so a schema that lags a producer loses no telemetry
+    const check = checkEvent(event.type, event.context)
+    if (!check.ok) {
+      if (check.unknownType) uncatalogued++
+      else invalid++
+      if (problems[event.type] === undefined) console.warn(`[events] ${check.message}`)
+      problems[event.type] = check.message
     }
     buffer.push({
       occurred_at: (event.occurredAt ?? new Date()).toISOString(),
@@ -129,7 +153,15 @@ export function createEventRecorder(db: Database, options: EventRecorderOptions 
   return {
     record,
     flush,
-    stats: () => ({ written, dropped, buffered: buffer.length, failedWrites }),
+    stats: () => ({
+      written,
+      dropped,
+      buffered: buffer.length,
+      failedWrites,
+      invalid,
+      uncatalogued,
+      problems: { ...problems },
+    }),
     setRecording(on: boolean) {
       recording = on
     },

@@ -15,6 +15,13 @@ import { createdAt, id } from './columns.ts'
 import { bookings } from './bookings.ts'
 import { restaurants } from './restaurants.ts'
 
+/** A plan as the shadow comparison stores it: table ids and keys, zone. */
+export interface ShadowPlan {
+  tableIds: string[]
+  tableKeys: string[]
+  zoneId: string
+}
+
 export const assignmentAttempts = pgTable(
   'assignment_attempts',
   {
@@ -47,6 +54,8 @@ export const assignmentStateHistory = pgTable(
     version: integer('version').notNull(),
     reason: text('reason'),
     actor: text('actor').notNull(),
+    /** which pipeline moved it; null for people and for changes outside a pipeline */
+    pipeline: text('pipeline'),
     occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('assignment_state_history_booking_idx').on(t.bookingId)],
@@ -68,11 +77,14 @@ export const shadowComparisons = pgTable(
     v3Outcome: jsonb('v3_outcome').$type<Record<string, unknown>>().notNull(),
     legacyDurationMs: real('legacy_duration_ms'),
     v3DurationMs: real('v3_duration_ms'),
+    legacyPlan: jsonb('legacy_plan').$type<ShadowPlan | null>(),
+    v3Plan: jsonb('v3_plan').$type<ShadowPlan | null>(),
     createdAt: createdAt(),
   },
   (t) => [
     unique('shadow_comparisons_booking').on(t.bookingId),
     index('shadow_comparisons_restaurant_idx').on(t.restaurantId, t.createdAt),
+    index('shadow_comparisons_time_idx').on(t.createdAt),
   ],
 )
 

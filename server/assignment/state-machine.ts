@@ -1,0 +1,247 @@
+import { eq, sql } from 'drizzle-orm'
+import type { Database, Executor } from '../db/client.ts'
+import { assignmentStateHistory } from '../db/schema/assignment.ts'
+import { bookings, type Booking, type NewBooking } from '../db/schema/bookings.ts'
+import { AppError } from '../errors.ts'
+import type { EventRecorder } from '../observability/event-recorder.ts'
+import type { EventContext } from '../observability/event-catalog.ts'
+import { ASSIGNMENT_STATES, type AssignmentState, type Pipeline } from './vocabulary.ts'
+
+/**
+ * The one transition table of a booking's assignment state (ADR 017b). Every state change goes
+ * through `apply` below, or, for the SQL functions on the hot path (the inline queued statement,
+ * maitre_confirm_hold), takes its allowed from-states from `statesInto` as a parameter.
+ *
+ * V3 walks created -> capacity_verified -> assignment_pending -> assignment_in_progress ->
+ * assigned -> confirmed; a retry goes back to assignment_pending; manual_review waits for staff
+ * after the last attempt; failed is a booking that can never be seated (hard planner reason).
+ * Legacy skips the middle: created -> assignment_pending -> confirmed, or straight to confirmed
+ * inline. Staff act from manual_review and failed. Every open state may be cancelled.
+ */
+export const TRANSITIONS: Readonly<Record<AssignmentState, readonly AssignmentState[]>> = {
+  created: ['capacity_verified', 'assignment_pending', 'confirmed', 'manual_review', 'failed', 'cancelled'],
+  capacity_verified: ['assignment_pending', 'manual_review', 'failed', 'cancelled'],
+  assignment_pending: ['assignment_in_progress', 'confirmed', 'manual_review', 'failed', 'cancelled'],
+  // -> confirmed: a V3 walk interrupted here (crash, kill switch) is finished by legacy's confirm
+  assignment_in_progress: ['assigned', 'assignment_pending', 'confirmed', 'manual_review', 'failed', 'cancelled'],
+  assigned: ['confirmed', 'assignment_pending', 'manual_review', 'cancelled'],
+  confirmed: ['cancelled'],
+  manual_review: ['confirmed', 'assignment_pending', 'cancelled'],
+  failed: ['confirmed', 'assignment_pending', 'cancelled'],
+  cancelled: [],
+}
+
+/** States an automatic pipeline may still seat (the booking is open and nobody waits on it). */
+export const OPEN_STATES: readonly AssignmentState[] = [
+  'created',
+  'capacity_verified',
+  'assignment_pending',
+  'assignment_in_progress',
+  'assigned',
+]
+/** States that wait for a person (the manual-review queue). */
+export const WAITING_STATES: readonly AssignmentState[] = ['manual_review', 'failed']
+export const TERMINAL_STATES: readonly AssignmentState[] = ['confirmed', 'cancelled']
+
+export function canTransition(from: AssignmentState, to: AssignmentState): boolean {
+  return TRANSITIONS[from].includes(to)
+}
+
+/** Every state that may move into `to`, optionally narrowed to `among` (e.g. OPEN_STATES). */
+export function statesInto(to: AssignmentState, among: readonly AssignmentState[] = ASSIGNMENT_STATES) {
+  return among.filter((from) => canTransition(from, to))
+}
+
+export class IllegalTransitionError extends AppError {
+  constructor(
+    readonly bookingId: string,
+    readonly from: AssignmentState,
+    readonly to: AssignmentState,
+  ) {
+    super(
+      'ILLEGAL_TRANSITION',
+      `Booking ${bookingId} cannot move from ${from} to ${to}; allowed from ${from}: ${TRANSITIONS[from].join(', ') || 'nothing (terminal)'}`,
+      409,
+    )
+    this.name = 'IllegalTransitionError'
+  }
+}
+
+/**
+ * The booking moved since the caller read it: another version, or a state the caller did not
+ * expect. Reload the booking and decide again; nothing was written.
+ */
+export class VersionConflictError extends AppError {
+  constructor(
+    readonly bookingId: string,
+    readonly expected: { version?: number; states?: readonly AssignmentState[] },
+    readonly actual: { version: number; state: AssignmentState },
+  ) {
+    super(
+      'VERSION_CONFLICT',
+      `Booking ${bookingId} changed meanwhile: it is ${actual.state} at version ${actual.version}` +
+        (expected.version !== undefined ? `, not version ${expected.version}` : '') +
+        (expected.states ? ` (expected one of ${expected.states.join(', ')})` : '') +
+        '; reload it and try again',
+      409,
+    )
+    this.name = 'VersionConflictError'
+  }
+}
+
+export class BookingMissingError extends AppError {
+  constructor(readonly bookingId: string) {
+    super('NOT_FOUND', `Booking ${bookingId} was not found`, 404)
+    this.name = 'BookingMissingError'
+  }
+}
+
+export interface TransitionInput {
+  bookingId: string
+  to: AssignmentState
+  /** who moves it: `auto_assign:<trigger>`, `coordinator`, or a staff user's id */
+  actor: string
+  pipeline: Pipeline | null
+  /** optimistic lock: the version the caller read; a mismatch throws VersionConflictError */
+  expectedVersion?: number
+  /** the states the caller expects the booking in; another state throws VersionConflictError */
+  from?: readonly AssignmentState[]
+  reason?: string | null
+  /** other columns to set in the same update */
+  set?: Partial<
+    Pick<NewBooking, 'status' | 'confirmedAt' | 'cancelledAt' | 'manualReviewReason' | 'autoAssignLastResult'>
+  >
+}
+
+/** A transition written to the database; announce it once its transaction committed. */
+export interface AppliedTransition {
+  booking: Booking
+  from: AssignmentState
+  to: AssignmentState
+  version: number
+  actor: string
+  pipeline: Pipeline | null
+  reason: string | null
+}
+
+/** The context of the transition event; also used by the SQL paths that write their own rows. */
+export function transitionEventContext(
+  t: Pick<AppliedTransition, 'from' | 'to' | 'version' | 'actor' | 'pipeline' | 'reason'>,
+): EventContext<'booking.assignment_state_transition'> {
+  return { from: t.from, to: t.to, version: t.version, pipeline: t.pipeline, actor: t.actor, reason: t.reason }
+}
+
+export interface StateMachineDeps {
+  events: EventRecorder
+}
+
+/**
+ * The state machine: no module state; the engine creates one. `apply` works inside the caller's
+ * transaction (so a state change commits with the writes it belongs to), `announce` records the
+ * events after that commit, `transition` does both in a transaction of its own.
+ */
+export function createStateMachine(deps: StateMachineDeps) {
+  /**
+   * Locks the booking row, checks the caller's expectations (version, states) and the table, then
+   * moves it with the version bumped and its history row written. Throws VersionConflictError,
+   * IllegalTransitionError or BookingMissingError; on a throw nothing was written.
+   */
+  async function apply(tx: Executor, input: TransitionInput): Promise<AppliedTransition> {
+    const [current] = await tx
+      .select({ state: bookings.assignmentState, version: bookings.assignmentStateVersion })
+      .from(bookings)
+      .where(eq(bookings.id, input.bookingId))
+      .for('update')
+    if (!current) throw new BookingMissingError(input.bookingId)
+    const versionMoved = input.expectedVersion !== undefined && current.version !== input.expectedVersion
+    const stateMoved = input.from !== undefined && !input.from.includes(current.state)
+    if (versionMoved || stateMoved) {
+      throw new VersionConflictError(
+        input.bookingId,
+        { version: input.expectedVersion, states: input.from },
+        { version: current.version, state: current.state },
+      )
+    }
+    if (!canTransition(current.state, input.to))
+      throw new IllegalTransitionError(input.bookingId, current.state, input.to)
+    const [updated] = await tx
+      .update(bookings)
+      .set({
+        ...input.set,
+        assignmentState: input.to,
+        assignmentStateVersion: sql`${bookings.assignmentStateVersion} + 1`,
+        updatedAt: new Date(),
+      })
+      .where(eq(bookings.id, input.bookingId))
+      .returning()
+    const booking = updated!
+    await tx.insert(assignmentStateHistory).values({
+      bookingId: input.bookingId,
+      fromState: current.state,
+      toState: input.to,
+      version: booking.assignmentStateVersion,
+      reason: input.reason ?? null,
+      actor: input.actor,
+      pipeline: input.pipeline,
+    })
+    return {
+      booking,
+      from: current.state,
+      to: input.to,
+      version: booking.assignmentStateVersion,
+      actor: input.actor,
+      pipeline: input.pipeline,
+      reason: input.reason ?? null,
+    }
+  }
+
+  function announce(...applied: AppliedTransition[]): void {
+    for (const t of applied) {
+      deps.events.record({
+        type: 'booking.assignment_state_transition',
+        source: 'assignment.state_machine',
+        restaurantId: t.booking.restaurantId,
+        bookingId: t.booking.id,
+        context: transitionEventContext(t),
+      })
+    }
+  }
+
+  /** Records the transition event of a change an SQL function wrote itself (confirm, queued). */
+  function announceWritten(
+    booking: { id: string; restaurantId: string },
+    t: Pick<AppliedTransition, 'from' | 'to' | 'version' | 'actor' | 'pipeline' | 'reason'>,
+  ): void {
+    deps.events.record({
+      type: 'booking.assignment_state_transition',
+      source: 'assignment.state_machine',
+      restaurantId: booking.restaurantId,
+      bookingId: booking.id,
+      context: transitionEventContext(t),
+    })
+  }
+
+  return {
+    apply,
+    announce,
+    announceWritten,
+    /** One transition in its own transaction, announced after the commit. */
+    async transition(db: Database, input: TransitionInput): Promise<AppliedTransition> {
+      const applied = await db.transaction((tx) => apply(tx, input))
+      announce(applied)
+      return applied
+    },
+    /** Several transitions in one transaction (e.g. V3's walk up to assignment_pending). */
+    async walk(db: Database, inputs: TransitionInput[]): Promise<AppliedTransition[]> {
+      const applied = await db.transaction(async (tx) => {
+        const done: AppliedTransition[] = []
+        for (const input of inputs) done.push(await apply(tx, input))
+        return done
+      })
+      announce(...applied)
+      return applied
+    },
+  }
+}
+
+export type StateMachine = ReturnType<typeof createStateMachine>

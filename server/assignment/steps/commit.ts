@@ -1,0 +1,233 @@
+import crypto from 'node:crypto'
+import { assignmentAttempts } from '../../db/schema/assignment.ts'
+import type { AutoAssignResult, Booking } from '../../db/schema/bookings.ts'
+import type { AssignmentDeps } from '../assignment-deps.ts'
+import { confirmHold, PIPELINE_CONFIRM_FROM } from '../confirm.ts'
+import { placeHold, releaseHold } from '../holds.ts'
+import { createStateMachine } from '../state-machine.ts'
+import type { AssignmentState, AttemptOutcome } from '../vocabulary.ts'
+import type { ChosenPlan, Decision } from './decide.ts'
+
+export class Aborted extends Error {}
+
+export function throwIfAborted(signal: AbortSignal | undefined) {
+  if (signal?.aborted) throw new Aborted('aborted')
+}
+
+export function abortableDelay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms)
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer)
+      reject(new Aborted('aborted while waiting'))
+    })
+  })
+}
+
+export interface CommitOptions {
+  signal?: AbortSignal
+  attemptId?: string
+  /** when the attempt started (its decide included) */
+  startedAt: Date
+  /** performance.now() at the start of the attempt */
+  started: number
+  actor: string
+  /** states the confirm may move the booking from; default: every open state the table allows */
+  confirmFrom?: readonly AssignmentState[]
+  /** the state version the caller saw (staff actions); the confirm answers VERSION_CONFLICT otherwise */
+  expectedVersion?: number
+  /** runs after a hold is placed, before the confirm (V3 moves the booking to assigned here) */
+  afterHold?: (plan: ChosenPlan) => Promise<void>
+  /** runs when a placed hold was given back (V3 moves the booking back out of assigned) */
+  afterRelease?: (plan: ChosenPlan) => Promise<void>
+}
+
+export interface CommitResult {
+  attemptId: string
+  success: boolean
+  reason: string | null
+  bookingNotPending: boolean
+  plan: ChosenPlan | null
+  tableKeys: string[]
+  emailQueued: boolean
+  stateVersion: number | null
+  durationMs: number
+}
+
+/**
+ * Acts on a decision: hold the first plan that is still free (23P01 means taken: try the next),
+ * confirm it (assignments, state, email, attempt row: one transaction), announce the transition
+ * and `booking.confirmed`. Writes the attempt's row on every other outcome too. Shadow decisions
+ * are refused: shadow work never writes.
+ */
+export async function commitDecision(
+  deps: AssignmentDeps,
+  booking: Booking,
+  decision: Decision,
+  options: CommitOptions,
+): Promise<CommitResult> {
+  if (decision.shadow) throw new Error(`a shadow decision for booking ${booking.id} cannot be committed`)
+  const attemptId = options.attemptId ?? crypto.randomUUID()
+  const machine = createStateMachine({ events: deps.events })
+  const window = { start: booking.startAt, end: booking.endAt }
+  let reason: string | null = decision.reason
+  let chosen: ChosenPlan | null = null
+  let emailQueued = false
+  let bookingNotPending = false
+  let stateVersion: number | null = null
+  let attemptRecorded = false
+
+  try {
+    if (decision.plans.length > 0) {
+      reason = 'HOLD_CONFLICT'
+      if (deps.faults?.delayBeforeHoldMs) await abortableDelay(deps.faults.delayBeforeHoldMs, options.signal)
+      for (const plan of decision.plans) {
+        throwIfAborted(options.signal)
+        const hold = await placeHold(deps.db, {
+          restaurantId: booking.restaurantId,
+          bookingId: booking.id,
+          tableIds: plan.tableIds,
+          window,
+          ttlMs: deps.holdTtlMs,
+          now: deps.now(),
+        })
+        if (!hold.ok) continue
+        const giveBack = async () => {
+          await releaseHold(deps.db, booking.restaurantId, hold.holdId, deps.now())
+          await options.afterRelease?.(plan)
+        }
+        if (options.signal?.aborted) {
+          await giveBack()
+          throw new Aborted('aborted after hold')
+        }
+        await options.afterHold?.(plan)
+        const lastResult: Omit<AutoAssignResult, 'emailQueued'> = {
+          source: decision.trigger === 'shadow' ? 'coordinator' : decision.trigger,
+          at: deps.now().toISOString(),
+          success: true,
+          reason: null,
+          reasonCategory: null,
+          strategy: decision.knobs,
+          trigger: decision.trigger,
+          durationMs: performance.now() - options.started,
+          attemptId,
+        }
+        const confirmed = await confirmHold(deps.db, {
+          booking,
+          restaurant: decision.snapshot.floor.restaurant,
+          holdId: hold.holdId,
+          tableCount: plan.tableIds.length,
+          tableKeys: plan.tableKeys,
+          lastResult,
+          actor: options.actor,
+          now: deps.now(),
+          fromStates: options.confirmFrom ?? PIPELINE_CONFIRM_FROM,
+          expectedVersion: options.expectedVersion,
+          attempt: {
+            id: attemptId,
+            number: decision.attemptNumber,
+            pipeline: decision.pipeline,
+            strategy: {
+              ...decision.knobs,
+              strategy: plan.strategy,
+              ...(plan.v3Score !== undefined ? { score: plan.v3Score } : {}),
+            },
+            trigger: decision.trigger,
+            startedAt: options.startedAt,
+            elapsedMs: performance.now() - options.started,
+            plan: { tableIds: plan.tableIds, tableKeys: plan.tableKeys },
+          },
+        })
+        if (confirmed.ok) {
+          attemptRecorded = true
+          reason = null
+          chosen = plan
+          emailQueued = confirmed.emailQueued
+          stateVersion = confirmed.stateVersion
+          machine.announceWritten(booking, {
+            from: confirmed.fromState,
+            to: 'confirmed',
+            version: confirmed.stateVersion,
+            actor: options.actor,
+            pipeline: decision.pipeline,
+            reason: null,
+          })
+          deps.events.record({
+            type: 'booking.confirmed',
+            source: decision.pipeline === 'v3' ? 'coordinator' : decision.trigger,
+            restaurantId: booking.restaurantId,
+            bookingId: booking.id,
+            context: {
+              pipeline: decision.pipeline,
+              shadow: false,
+              trigger: decision.trigger,
+              version: confirmed.stateVersion,
+              actor: options.actor,
+              tables: plan.tableKeys,
+              email_queued: confirmed.emailQueued,
+            },
+          })
+          if (emailQueued) deps.onEmailQueued?.()
+          break
+        }
+        await giveBack()
+        if (confirmed.reason === 'BOOKING_NOT_PENDING') {
+          bookingNotPending = true
+          reason = 'BOOKING_NOT_PENDING'
+          break
+        }
+        if (confirmed.reason === 'VERSION_CONFLICT') {
+          reason = 'VERSION_CONFLICT'
+          break
+        }
+        reason = confirmed.reason
+      }
+    }
+  } catch (error) {
+    if (error instanceof Aborted) reason = 'TIMEOUT'
+    else {
+      reason = 'DB_ERROR'
+      console.error(`[assign] commit ${decision.trigger}#${decision.attemptNumber} for ${booking.id} failed:`, error)
+    }
+  }
+
+  const durationMs = performance.now() - options.started
+  const success = reason === null
+  const outcome: AttemptOutcome = success ? 'confirmed' : bookingNotPending ? 'skipped' : 'failed'
+  deps.metrics.attemptOutcomes.inc({
+    trigger: decision.trigger,
+    outcome: success ? 'confirmed' : 'failed',
+    reason: reason ?? 'none',
+  })
+  if (!attemptRecorded) {
+    try {
+      await deps.db.insert(assignmentAttempts).values({
+        id: attemptId,
+        bookingId: booking.id,
+        attemptNumber: decision.attemptNumber,
+        pipeline: decision.pipeline,
+        strategy: { ...decision.knobs },
+        trigger: decision.trigger,
+        startedAt: options.startedAt,
+        durationMs,
+        outcome,
+        reasonCode: reason,
+        plan: null,
+      })
+    } catch (error) {
+      // the attempt row is telemetry: losing it must not undo a confirmed booking
+      console.error('[assign] could not record attempt:', (error as Error).message)
+    }
+  }
+  return {
+    attemptId,
+    success,
+    reason,
+    bookingNotPending,
+    plan: chosen,
+    tableKeys: chosen?.tableKeys ?? [],
+    emailQueued,
+    stateVersion,
+    durationMs,
+  }
+}

@@ -1,0 +1,142 @@
+import { z } from 'zod'
+import { ASSIGNMENT_STATES } from '../assignment/vocabulary.ts'
+import {
+  coordinatorOutcomeSchema,
+  mismatchKindSchema,
+  noopReasonSchema,
+  pipelineSchema,
+  triggerSchema,
+} from '../assignment/vocabulary.ts'
+
+/**
+ * One zod schema per event type (CONTRACT §5 and the engine's own): producers build contexts of
+ * these shapes, the recorder validates them, SQL and tests read them. Schemas name what consumers
+ * rely on and pass through extra keys, so a producer may add detail without a schema change.
+ * Every quote and attempt event carries `pipeline` and `shadow`: dashboards exclude shadow work.
+ */
+
+const stateSchema = z.enum(ASSIGNMENT_STATES)
+const ms = z.number().nonnegative()
+const nullableString = z.string().nullable()
+const open = <T extends z.ZodRawShape>(shape: T) => z.object(shape).passthrough()
+/** quote and attempt events: which pipeline did the work, and whether it was shadow work */
+const work = { pipeline: pipelineSchema, shadow: z.boolean() }
+
+export const EVENT_SCHEMAS = {
+  'booking.created': open({ party_size: z.number().int().positive(), start_at: z.string() }),
+  'booking.confirmed': open({
+    ...work,
+    trigger: z.string(),
+    version: z.number().int(),
+    actor: z.string(),
+    tables: z.array(z.string()),
+  }),
+  'booking.cancelled': open({ actor: z.string() }),
+  'booking.reseated': open({ actor: z.string() }),
+  'booking.assignment_state_transition': open({
+    from: stateSchema.nullable(),
+    to: stateSchema,
+    version: z.number().int().nonnegative(),
+    pipeline: pipelineSchema.nullable(),
+    actor: z.string(),
+  }),
+
+  'auto_assign.quote': open({
+    ...work,
+    planner_duration_ms: ms,
+    success: z.boolean(),
+    reason: nullableString,
+    reason_category: nullableString,
+    require_adjacency: z.boolean(),
+    max_tables: z.number().int(),
+    trigger: triggerSchema,
+    attempt_index: z.number().int(),
+    cache_hit: z.boolean(),
+    strategy: z.string(),
+  }),
+  'auto_assign.summary': open({
+    attempts_used: z.number().int().nonnegative(),
+    max_attempts: z.number().int(),
+    result: z.string(),
+    reason: nullableString,
+    total_duration_ms: ms,
+    pipeline: pipelineSchema.optional(),
+    shadow: z.boolean().optional(),
+  }),
+  'auto_assign.failed': open({ reason: nullableString }),
+  'auto_assign.enqueue_failed': open({ error: z.string() }),
+
+  'inline_auto_assign.started': open({ timeout_ms: z.number() }),
+  'inline_auto_assign.finished': open({
+    duration_ms: ms,
+    outcome: z.enum(['confirmed', 'queued', 'timeout']),
+    reason: nullableString,
+    timed_out: z.boolean(),
+    timeout_ms: z.number(),
+    pipeline: pipelineSchema.optional(),
+  }),
+  'inline_auto_assign.timeout': open({ timeout_ms: z.number(), duration_ms: ms }),
+
+  'coordinator.started': open({ ...work, trigger: triggerSchema, lock_wait_ms: ms, attempt_number: z.number().int() }),
+  'coordinator.finished': open({
+    ...work,
+    outcome: coordinatorOutcomeSchema,
+    duration_ms: ms,
+    lock_wait_ms: ms,
+    attempt_number: z.number().int(),
+    reason: nullableString,
+  }),
+  'coordinator.noop': open({ ...work, reason: noopReasonSchema, duration_ms: ms, lock_wait_ms: ms }),
+  'coordinator.retry': open({
+    ...work,
+    delay_ms: z.number().int().nonnegative(),
+    reason: z.string(),
+    duration_ms: ms,
+    lock_wait_ms: ms,
+    attempt_number: z.number().int(),
+  }),
+
+  'shadow.compared': open({
+    match: z.boolean(),
+    mismatch_kind: mismatchKindSchema.nullable(),
+    legacy_duration_ms: ms.nullable(),
+    v3_duration_ms: ms.nullable(),
+    shadow: z.literal(true),
+  }),
+
+  'review.seated': open({ actor: z.string() }),
+  'review.retried': open({ actor: z.string() }),
+  'review.cancelled': open({ actor: z.string() }),
+
+  'flag.rule_changed': open({}),
+  'flag.ramp_advanced': open({}),
+  'flag.ramp_rolled_back': open({}),
+  'flag.ramp_paused': open({}),
+  'flag.ramp_completed': open({}),
+
+  'alert.firing': open({}),
+  'alert.resolved': open({}),
+
+  'email.sent': open({ kind: z.string() }),
+  'email.failed': open({ kind: z.string() }),
+  'email.duplicate_send': open({ kind: z.string() }),
+  'email.worker_error': open({ error: z.string() }),
+} as const satisfies Record<string, z.ZodTypeAny>
+
+export type EventType = keyof typeof EVENT_SCHEMAS
+export const EVENT_TYPES = Object.keys(EVENT_SCHEMAS) as [EventType, ...EventType[]]
+export const eventTypeSchema = z.enum(EVENT_TYPES)
+/** The context a producer passes for an event type (extra keys allowed). */
+export type EventContext<T extends EventType> = z.input<(typeof EVENT_SCHEMAS)[T]>
+
+export type EventCheck = { ok: true } | { ok: false; unknownType: boolean; message: string }
+
+/** Checks one event's context against its type's schema; never throws. */
+export function checkEvent(type: string, context: unknown): EventCheck {
+  const schema = (EVENT_SCHEMAS as Record<string, z.ZodTypeAny>)[type]
+  if (!schema) return { ok: false, unknownType: true, message: `event type "${type}" is not in the catalogue` }
+  const parsed = schema.safeParse(context ?? {})
+  if (parsed.success) return { ok: true }
+  const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(context)'}: ${issue.message}`)
+  return { ok: false, unknownType: false, message: `${type} context invalid: ${issues.join('; ')}` }
+}
