@@ -20,6 +20,7 @@ database) and compares seated covers with two exact references solved by HiGHS.
   --evenings N      how many evenings (default 5)
   --count N         requests per evening (default 80)
   --cancel-share X  share of requests cancelled later (default 0.05)
+  --reseat          turn online re-seating on (flag assignment.reseat) for the run
   --out DIR         also write DIR/quality-report.md and DIR/quality-report.csv
   --format F        markdown | csv on standard output (default markdown)
   --help`
@@ -31,6 +32,7 @@ const optionsSchema = z.object({
   evenings: z.coerce.number().int().min(1).max(1000).default(5),
   count: z.coerce.number().int().min(1).max(2000).default(80),
   'cancel-share': z.coerce.number().min(0).max(0.9).default(0.05),
+  reseat: z.boolean().default(false),
   out: z.string().optional(),
   format: z.enum(['markdown', 'csv']).default('markdown'),
 })
@@ -50,6 +52,7 @@ async function main() {
       evenings: { type: 'string' },
       count: { type: 'string' },
       'cancel-share': { type: 'string' },
+      reseat: { type: 'boolean' },
       out: { type: 'string' },
       format: { type: 'string' },
       help: { type: 'boolean' },
@@ -77,6 +80,7 @@ async function main() {
     // no background workers: each evening's result depends on the evening alone (see run-evening.ts)
     { inMemory: true, workers: false },
   )
+  if (options.reseat) await engine.flags.setRule('assignment.reseat', null, { enabled: true }, 'simulator')
   const interactive = process.stderr.isTTY
   try {
     const reports = await runQuality(engine, {
@@ -95,7 +99,7 @@ async function main() {
     })
     if (interactive) process.stderr.write('\n')
     const summary = summarise(reports)
-    const title = `Assignment quality: ${options.floor} floor, ${options.profile} evenings`
+    const title = `Assignment quality: ${options.floor} floor, ${options.profile} evenings${options.reseat ? ', re-seating on' : ''}`
     const markdown = reportMarkdown(title, summary, reports)
     const csv = reportCsv(reports)
     if (options.out) {

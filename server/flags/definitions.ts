@@ -58,6 +58,13 @@ export const FLAG_DEFINITIONS = [
     defaultValue: 1500,
     envOverride: 'FEATURE_INLINE_AUTO_ASSIGN_TIMEOUT_MS',
   },
+  {
+    key: 'assignment.reseat',
+    valueType: 'boolean',
+    description: 'When no plan is free, move not-yet-started bookings to make room (fewest moves)',
+    defaultValue: false,
+    envOverride: 'FEATURE_ASSIGNMENT_RESEAT',
+  },
 ] as const satisfies readonly FlagDefinition[]
 
 export type FlagKey = (typeof FLAG_DEFINITIONS)[number]['key']

@@ -17,6 +17,8 @@ export function reportCsv(reports: EveningReport[]): string {
     'share_of_first_come',
     'share_of_hindsight',
     'inline_p95_ms',
+    'reseated',
+    'reseat_inline_p95_ms',
   ]
   const rows = reports.map((r) =>
     [
@@ -32,6 +34,8 @@ export function reportCsv(reports: EveningReport[]): string {
       r.shareOfFirstCome.toFixed(4),
       r.shareOfHindsight.toFixed(4),
       r.engine.inlineP95Ms.toFixed(2),
+      r.engine.reseated,
+      r.engine.reseatInlineP95Ms.toFixed(2),
     ].join(','),
   )
   return [header.join(','), ...rows].join('\n') + '\n'
@@ -48,6 +52,11 @@ export function reportMarkdown(title: string, summary: QualitySummary, reports: 
     '|---|---|---|',
     `| first come, first served with perfect re-seating | ${pct(summary.medianShareOfFirstCome)} | ${pct(summary.worstShareOfFirstCome)} |`,
     `| hindsight optimum (knows the whole evening) | ${pct(summary.medianShareOfHindsight)} | ${pct(summary.worstShareOfHindsight)} |`,
+    '',
+    `Inline auto-assign p95 (median over evenings): ${summary.inlineP95Ms.toFixed(1)} ms for bookings seated without moving anyone` +
+      (summary.reseatInlineP95Ms === null
+        ? '; no booking was seated by re-seating.'
+        : `, ${summary.reseatInlineP95Ms.toFixed(1)} ms for the ${summary.reseatedBookings} seated by moving others.`),
     '',
     '| seed | requests | cancelled | engine covers (bookings) | left unseated | first-come covers | hindsight covers | of first-come | of hindsight |',
     '|---|---|---|---|---|---|---|---|---|',

@@ -11,7 +11,15 @@ export interface EveningReport {
   profile: EveningProfile
   requests: number
   cancelled: number
-  engine: { covers: number; bookings: number; unseated: number; inlineP95Ms: number }
+  engine: {
+    covers: number
+    bookings: number
+    unseated: number
+    inlineP95Ms: number
+    /** bookings seated by moving others, and their inline p95 */
+    reseated: number
+    reseatInlineP95Ms: number
+  }
   firstCome: { covers: number; bookings: number }
   hindsight: { covers: number; bookings: number }
   /** engine covers / first-come-limit covers */
@@ -74,6 +82,8 @@ export async function runQuality(engine: Engine, options: QualityRunOptions): Pr
         bookings: engineResult.bookings,
         unseated: engineResult.unseated,
         inlineP95Ms: percentile(engineResult.inlineMs, 95),
+        reseated: engineResult.reseatInlineMs.length,
+        reseatInlineP95Ms: percentile(engineResult.reseatInlineMs, 95),
       },
       firstCome: { covers: firstCome.covers, bookings: firstCome.bookings },
       hindsight: { covers: hindsight.covers, bookings: hindsight.bookings },
@@ -92,6 +102,11 @@ export interface QualitySummary {
   worstShareOfFirstCome: number
   medianShareOfHindsight: number
   worstShareOfHindsight: number
+  /** bookings seated by moving others, over all evenings */
+  reseatedBookings: number
+  /** median over evenings of the inline p95 of bookings seated without / with moving others */
+  inlineP95Ms: number
+  reseatInlineP95Ms: number | null
 }
 
 export function summarise(reports: EveningReport[]): QualitySummary {
@@ -104,5 +119,10 @@ export function summarise(reports: EveningReport[]): QualitySummary {
     worstShareOfFirstCome: Math.min(...first),
     medianShareOfHindsight: median(hind),
     worstShareOfHindsight: Math.min(...hind),
+    reseatedBookings: reports.reduce((sum, report) => sum + report.engine.reseated, 0),
+    inlineP95Ms: median(reports.map((report) => report.engine.inlineP95Ms)),
+    reseatInlineP95Ms: reports.some((report) => report.engine.reseated > 0)
+      ? median(reports.filter((report) => report.engine.reseated > 0).map((report) => report.engine.reseatInlineP95Ms))
+      : null,
   }
 }

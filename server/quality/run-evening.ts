@@ -1,5 +1,5 @@
 import type { Engine } from '../engine.ts'
-import { confirmedBookingIds } from '../db/queries/evening-results.ts'
+import { confirmedBookingIds, reseatedBookingIds } from '../db/queries/evening-results.ts'
 import type { FloorInput } from '../restaurants/floor-schema.ts'
 import { localDate, zonedTimeToUtc } from '../sim/local-time.ts'
 import type { Evening } from './evening.ts'
@@ -11,8 +11,10 @@ export interface EngineRunResult {
   bookings: number
   /** requests the engine left unseated (queued for the job or waiting for a person) */
   unseated: number
-  /** inline auto-assign durations, ms, in arrival order */
+  /** inline auto-assign durations, ms, of the bookings seated without moving anyone */
   inlineMs: number[]
+  /** inline durations, ms, of the bookings seated by moving others (online re-seating) */
+  reseatInlineMs: number[]
 }
 
 export interface RunOptions {
@@ -51,7 +53,7 @@ export async function runEveningThroughEngine(
     if (request.cancelledAfter === null) continue
     cancelAt.set(request.cancelledAfter, [...(cancelAt.get(request.cancelledAfter) ?? []), request.arrival])
   }
-  const inlineMs: number[] = []
+  const inlineMsById = new Map<string, number>()
   const total = evening.requests.length
   for (const request of evening.requests) {
     for (const arrival of cancelAt.get(request.arrival) ?? []) {
@@ -67,12 +69,14 @@ export async function runEveningThroughEngine(
       idempotencyKey: `sim-${evening.seed}-${request.arrival}`,
     })
     bookingIdByArrival.set(request.arrival, answer.booking.id)
-    inlineMs.push(answer.autoAssign.durationMs)
+    if (answer.autoAssign.outcome === 'confirmed') inlineMsById.set(answer.booking.id, answer.autoAssign.durationMs)
     options.onProgress?.(request.arrival + 1, total)
   }
   const restaurant = await engine.restaurants.findBySlug(options.slug)
   if (!restaurant) throw new Error(`the simulated restaurant ${options.slug} vanished`)
   const confirmed = await confirmedBookingIds(engine.db, restaurant.id)
+  await engine.events.flush()
+  const reseated = await reseatedBookingIds(engine.db, restaurant.id)
   const seated = [...bookingIdByArrival]
     .filter(([, id]) => confirmed.has(id))
     .map(([arrival]) => arrival)
@@ -84,6 +88,7 @@ export async function runEveningThroughEngine(
     covers: seated.reduce((sum, arrival) => sum + sizes.get(arrival)!, 0),
     bookings: seated.length,
     unseated: total - cancelled - seated.length,
-    inlineMs,
+    inlineMs: [...inlineMsById].filter(([id]) => !reseated.has(id)).map(([, ms]) => ms),
+    reseatInlineMs: [...inlineMsById].filter(([id]) => reseated.has(id)).map(([, ms]) => ms),
   }
 }
