@@ -11,6 +11,8 @@ export interface EngineRunResult {
   bookings: number
   /** requests the engine left unseated (queued for the job or waiting for a person) */
   unseated: number
+  /** the tables (keys) each request was seated at when it was answered, by arrival index */
+  tablesAtIntake: Record<number, string[]>
   /** inline auto-assign durations, ms, of the bookings seated without moving anyone */
   inlineMs: number[]
   /** inline durations, ms, of the bookings seated by moving others (online re-seating) */
@@ -54,6 +56,7 @@ export async function runEveningThroughEngine(
     cancelAt.set(request.cancelledAfter, [...(cancelAt.get(request.cancelledAfter) ?? []), request.arrival])
   }
   const inlineMsById = new Map<string, number>()
+  const tablesAtIntake: Record<number, string[]> = {}
   const total = evening.requests.length
   for (const request of evening.requests) {
     for (const arrival of cancelAt.get(request.arrival) ?? []) {
@@ -69,6 +72,7 @@ export async function runEveningThroughEngine(
       idempotencyKey: `sim-${evening.seed}-${request.arrival}`,
     })
     bookingIdByArrival.set(request.arrival, answer.booking.id)
+    tablesAtIntake[request.arrival] = answer.booking.tables
     if (answer.autoAssign.outcome === 'confirmed') inlineMsById.set(answer.booking.id, answer.autoAssign.durationMs)
     options.onProgress?.(request.arrival + 1, total)
   }
@@ -88,6 +92,7 @@ export async function runEveningThroughEngine(
     covers: seated.reduce((sum, arrival) => sum + sizes.get(arrival)!, 0),
     bookings: seated.length,
     unseated: total - cancelled - seated.length,
+    tablesAtIntake,
     inlineMs: [...inlineMsById].filter(([id]) => !reseated.has(id)).map(([, ms]) => ms),
     reseatInlineMs: [...inlineMsById].filter(([id]) => reseated.has(id)).map(([, ms]) => ms),
   }

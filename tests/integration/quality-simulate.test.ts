@@ -8,6 +8,7 @@ import { sql } from 'drizzle-orm'
 import { eveningFloor } from '../../server/quality/evening-floor.ts'
 import { generateEvening } from '../../server/quality/evening.ts'
 import { runQuality } from '../../server/quality/quality-run.ts'
+import { runEveningThroughEngine } from '../../server/quality/run-evening.ts'
 import { createTestEngine, type TestEngine } from '../helpers/test-engine.ts'
 
 const run = promisify(execFile)
@@ -52,6 +53,16 @@ describe('quality simulator: evenings through the real engine against exact refe
        where b.status = 'confirmed'
          and not exists (select 1 from table_allocations a where a.booking_id = b.id and a.released_at is null)`)
     expect((unseated as unknown as { rows: Array<{ n: number }> }).rows[0]!.n).toBe(0)
+  })
+
+  it('seats the same evening the same way twice: ties break on table keys, not on random ids', async () => {
+    const floor = eveningFloor()
+    const evening = generateEvening(floor, { seed: 9, count: 40 })
+    const first = await runEveningThroughEngine(engine, floor, evening, { slug: 'twice-a' })
+    const second = await runEveningThroughEngine(engine, floor, evening, { slug: 'twice-b' })
+    expect(second.seated).toEqual(first.seated)
+    expect(second.tablesAtIntake).toEqual(first.tablesAtIntake)
+    expect(first.seated.length).toBeGreaterThan(5)
   })
 
   it('npm run simulate writes Markdown and CSV reports with a progress line per evening', async () => {

@@ -4,6 +4,7 @@ import { bumpAvailabilityVersion } from '../../db/queries/restaurants.ts'
 import type { Booking } from '../../db/schema/bookings.ts'
 import { AppError, SQLSTATE, sqlState } from '../../errors.ts'
 import type { AssignmentDeps } from '../assignment-deps.ts'
+import { busyInKeys, idsInKeys, keyedFloor } from '../key-ordered-floor.ts'
 import { keysOf, type ChosenPlan, type Decision } from './decide.ts'
 
 /** Bookings starting sooner than this are never moved: their guests may already be on the way. */
@@ -68,18 +69,25 @@ export async function reseatForDecision(
     entry.tableIds.push(allocation.tableId)
     movable.set(allocation.bookingId, entry)
   }
-  const found = findReseating({
-    tables: floor.tables,
-    adjacency: floor.adjacency,
-    fixedBusy,
-    movable: [...movable.values()],
+  // in table keys, like every planner call of the engine, so equal rearrangements tie the same way
+  const keyed = keyedFloor(floor)
+  const inKeys = findReseating({
+    tables: keyed.tables,
+    adjacency: keyed.adjacency,
+    fixedBusy: busyInKeys(keyed, fixedBusy),
+    movable: [...movable.values()].map((entry) => ({ ...entry, tableIds: idsInKeys(keyed, entry.tableIds)! })),
     request: { partySize: booking.partySize, window, zoneId: booking.zoneId },
     maxTables: decision.knobs.maxTables,
     requireAdjacency: decision.knobs.requireAdjacency,
     maxNodes: RESEAT_MAX_NODES,
   })
-  deps.metrics.reseatSearches.inc({ result: found.ok ? 'found' : found.reason })
-  if (!found.ok || found.moves.length === 0) return null
+  deps.metrics.reseatSearches.inc({ result: inKeys.ok ? 'found' : inKeys.reason })
+  if (!inKeys.ok || inKeys.moves.length === 0) return null
+  const toIds = (keys: string[]) => keys.map((key) => keyed.idByKey.get(key)!)
+  const found = {
+    plan: { ...inKeys.plan, tableIds: toIds(inKeys.plan.tableIds) },
+    moves: inKeys.moves.map((move) => ({ ...move, from: toIds(move.from), to: toIds(move.to) })),
+  }
 
   try {
     await deps.db.transaction(async (tx) => {
