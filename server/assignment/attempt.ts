@@ -7,6 +7,7 @@ import type { StrategyKnobs } from './quote.ts'
 import { reasonCategory, type ReasonCategory } from './reason-codes.ts'
 import { commitDecision } from './steps/commit.ts'
 import { decideLegacy, type Decision } from './steps/decide.ts'
+import { reseatForDecision } from './steps/reseat.ts'
 import { loadSnapshot } from './steps/snapshot.ts'
 import type { Pipeline, Trigger } from './vocabulary.ts'
 
@@ -68,6 +69,10 @@ export async function runAssignmentAttempt(
         knobs: options.knobs,
         signal: options.signal,
       })
+      // no free plan: online re-seating may make room (flag assignment.reseat); it writes, so it
+      // runs between decide and commit, and the new booking's hold and confirm stay the commit's
+      const reseated = options.signal?.aborted ? null : await reseatForDecision(deps, booking, decision)
+      if (reseated) decision = { ...decision, plans: [reseated], reason: null }
     }
   } catch (error) {
     // an aborted quote on a worker thread rejects: that is the deadline, not a database error

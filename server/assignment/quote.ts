@@ -1,6 +1,7 @@
 import type { Quote } from '../../planner/index.ts'
 import type { AssignmentDeps } from './assignment-deps.ts'
 import type { FloorSnapshot } from './floor-snapshot.ts'
+import { busyInKeys, idsInKeys, keyedFloor, quoteInIds } from './key-ordered-floor.ts'
 import { loadAvailability, type Availability } from '../db/queries/availability.ts'
 import { reasonCategory } from './reason-codes.ts'
 import type { Pipeline, Trigger } from './vocabulary.ts'
@@ -74,24 +75,26 @@ export async function quoteForBooking(deps: AssignmentDeps, request: QuoteReques
   const cacheHit = quote !== undefined
   if (cacheEnabled) deps.metrics.planCacheLookups.inc({ result: cacheHit ? 'hit' : 'miss' })
   if (!quote) {
-    const busy = versions.busy
+    // asked in table keys, so ties between equal plans break the same way on every run
+    const keyed = keyedFloor(floor)
     const plannerStarted = performance.now()
     // inline when the search is cheap, else on a worker thread: no floor holds the event loop
-    quote = await sharedQuotePool().quote({
-      tables: floor.tables,
-      adjacency: floor.adjacency,
-      floorVersion: `${request.restaurantId}:${versions.floorVersion}`,
-      busy,
+    const answer = await sharedQuotePool().quote({
+      tables: keyed.tables,
+      adjacency: keyed.adjacency,
+      floorVersion: `${request.restaurantId}:${versions.floorVersion}:keys`,
+      busy: busyInKeys(keyed, versions.busy),
       partySize: request.partySize,
       window: { start: request.window.start.getTime(), end: request.window.end.getTime() },
       zoneId: request.zoneId,
       maxTables: request.knobs.maxTables,
       requireAdjacency: request.knobs.requireAdjacency,
-      avoidTableIds: request.avoidTableIds,
+      avoidTableIds: idsInKeys(keyed, request.avoidTableIds),
       strategy,
       limit: request.limit ?? 5,
       signal: request.signal,
     })
+    quote = quoteInIds(keyed, answer)
     quote.stats.durationMs ??= performance.now() - plannerStarted
     if (cacheEnabled) deps.planCache.set(cacheKey, quote)
   }

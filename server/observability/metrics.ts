@@ -58,6 +58,12 @@ export function createMetrics() {
       labelNames: ['result'] as const,
       registers: [registry],
     }),
+    reseatSearches: new client.Counter({
+      name: 'maitre_reseat_searches_total',
+      help: 'Online re-seating searches by result (found, NO_REARRANGEMENT, SEARCH_BUDGET_EXHAUSTED...)',
+      labelNames: ['result'] as const,
+      registers: [registry],
+    }),
   }
 }
 

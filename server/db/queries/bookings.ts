@@ -124,6 +124,8 @@ interface BookingColumns {
   auto_assign_last_result: Booking['autoAssignLastResult'] | string
   manual_review_reason: string | null
   idempotency_key: string | null
+  /** absent from statements that name their columns */
+  pinned?: boolean
   confirmed_at: Date | null
   cancelled_at: Date | null
   created_at: Date
@@ -138,6 +140,7 @@ export function bookingFromRow(row: BookingColumns): Booking {
   return {
     id: row.id,
     reference: row.reference,
+    pinned: row.pinned ?? false,
     restaurantId: row.restaurant_id,
     partySize: Number(row.party_size),
     startAt: asDate(row.start_at),

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
+import { boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core'
 import { createdAt, id, updatedAt } from './columns.ts'
 import { restaurants, zones } from './restaurants.ts'
 
@@ -51,6 +51,8 @@ export const bookings = pgTable(
     autoAssignLastResult: jsonb('auto_assign_last_result').$type<AutoAssignResult>(),
     manualReviewReason: text('manual_review_reason'),
     idempotencyKey: text('idempotency_key'),
+    /** never moved by online re-seating: placed by staff, or pinned by a person */
+    pinned: boolean('pinned').notNull().default(false),
     confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
     cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
     createdAt: createdAt(),

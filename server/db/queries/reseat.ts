@@ -1,0 +1,101 @@
+import { sql } from 'drizzle-orm'
+import type { Executor, Transaction } from '../client.ts'
+import { AppError } from '../../errors.ts'
+
+/** A live allocation near a booking's window, with what re-seating needs to know of its booking. */
+export interface NearbyAllocation {
+  tableId: string
+  start: number
+  end: number
+  /** null for a hold */
+  bookingId: string | null
+  /** true when re-seating may move this booking (confirmed, not pinned, far enough from its start) */
+  movable: boolean
+  partySize: number | null
+}
+
+interface NearbyRow {
+  table_id: string
+  start_ms: number | string
+  end_ms: number | string
+  booking_id: string | null
+  movable: boolean
+  party_size: number | null
+}
+
+/**
+ * Every live allocation of the restaurant overlapping `span`: assignments, and holds alive at
+ * `now`. A booking is movable when it is confirmed, not pinned, and starts at `movableFrom` or
+ * later (bookings about to start, or started, stay where the guests sit). One statement, so the
+ * busy windows and the movable set are one state of the restaurant.
+ */
+export async function listNearbyAllocations(
+  executor: Executor,
+  input: { restaurantId: string; span: { start: Date; end: Date }; now: Date; movableFrom: Date },
+): Promise<NearbyAllocation[]> {
+  const result = await executor.execute(sql`
+    select a.table_id,
+           (extract(epoch from lower(a."window")) * 1000)::float8 as start_ms,
+           (extract(epoch from upper(a."window")) * 1000)::float8 as end_ms,
+           a.booking_id,
+           (a.kind = 'assignment' and b.status = 'confirmed' and not b.pinned
+              and b.start_at >= ${input.movableFrom.toISOString()}::timestamptz) as movable,
+           b.party_size
+      from table_allocations a
+      left join bookings b on b.id = a.booking_id
+     where a.restaurant_id = ${input.restaurantId}
+       and a.released_at is null
+       and a."window" && tstzrange(${input.span.start.toISOString()}::timestamptz, ${input.span.end.toISOString()}::timestamptz, '[)')
+       and (a.kind = 'assignment' or a.hold_expires_at > ${input.now.toISOString()}::timestamptz)`)
+  return (result as unknown as { rows: NearbyRow[] }).rows.map((row) => ({
+    tableId: row.table_id,
+    start: Number(row.start_ms),
+    end: Number(row.end_ms),
+    bookingId: row.booking_id,
+    movable: row.movable === true,
+    partySize: row.party_size,
+  }))
+}
+
+export interface TableMove {
+  restaurantId: string
+  bookingId: string
+  fromTableIds: string[]
+  toTableIds: string[]
+  window: { start: Date; end: Date }
+  now: Date
+}
+
+/**
+ * Moves a confirmed booking from its tables to others, inside the caller's transaction. Fenced:
+ * it releases exactly the `from` assignments, and only while the booking is still confirmed and
+ * unpinned, so a booking that was cancelled, pinned or moved since the plan was made is refused
+ * (RESEAT_STALE) and the caller's transaction rolls back. The insert runs under the exclusion
+ * constraint: a table taken since then fails with 23P01 and rolls back the same way.
+ */
+export async function moveBookingTables(tx: Transaction, move: TableMove): Promise<void> {
+  const released = await tx.execute(sql`
+    update table_allocations a
+       set released_at = ${move.now.toISOString()}::timestamptz
+      from bookings b
+     where b.id = a.booking_id
+       and a.booking_id = ${move.bookingId}
+       and a.kind = 'assignment'
+       and a.released_at is null
+       and a.table_id = any(${`{${move.fromTableIds.join(',')}}`}::uuid[])
+       and b.status = 'confirmed' and not b.pinned
+    returning a.id`)
+  const count = (released as unknown as { rows: unknown[] }).rows.length
+  if (count !== move.fromTableIds.length) {
+    throw new AppError(
+      'RESEAT_STALE',
+      `Booking ${move.bookingId} no longer sits at the tables the re-seating plan moves it from; plan again.`,
+      409,
+    )
+  }
+  await tx.execute(sql`
+    insert into table_allocations (restaurant_id, table_id, booking_id, kind, "window")
+    select ${move.restaurantId}::uuid, t.id, ${move.bookingId}::uuid, 'assignment',
+           tstzrange(${move.window.start.toISOString()}::timestamptz, ${move.window.end.toISOString()}::timestamptz, '[)')
+      from unnest(${`{${move.toTableIds.join(',')}}`}::uuid[]) as t(id)`)
+}

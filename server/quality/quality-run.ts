@@ -1,0 +1,128 @@
+import loadHighs from 'highs'
+import type { Engine } from '../engine.ts'
+import type { FloorInput } from '../restaurants/floor-schema.ts'
+import { DEFAULT_KNOBS } from '../assignment/quote.ts'
+import { generateEvening, type EveningProfile } from './evening.ts'
+import { firstComeLimit, hindsightOptimum, modelRequests } from './references.ts'
+import { runEveningThroughEngine } from './run-evening.ts'
+
+export interface EveningReport {
+  seed: number
+  profile: EveningProfile
+  requests: number
+  cancelled: number
+  engine: {
+    covers: number
+    bookings: number
+    unseated: number
+    inlineP95Ms: number
+    /** bookings seated by moving others, and their inline p95 */
+    reseated: number
+    reseatInlineP95Ms: number
+  }
+  firstCome: { covers: number; bookings: number }
+  hindsight: { covers: number; bookings: number }
+  /** engine covers / first-come-limit covers */
+  shareOfFirstCome: number
+  /** engine covers / hindsight-optimum covers */
+  shareOfHindsight: number
+  referenceMs: number
+}
+
+export interface QualityRunOptions {
+  floor: FloorInput
+  floorName: string
+  profile: EveningProfile
+  seeds: number[]
+  count: number
+  cancelShare?: number
+  /** progress of the whole run: evenings done, requests of the current evening done */
+  onProgress?: (progress: { evening: number; evenings: number; request: number; requests: number }) => void
+}
+
+const percentile = (values: number[], p: number) => {
+  if (values.length === 0) return 0
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
+}
+
+/**
+ * Generates each evening, plays it through the engine and computes both exact references with
+ * HiGHS. Each evening gets its own restaurant on the engine, so evenings never share tables.
+ */
+export async function runQuality(engine: Engine, options: QualityRunOptions): Promise<EveningReport[]> {
+  const highs = await loadHighs()
+  const reports: EveningReport[] = []
+  for (const [index, seed] of options.seeds.entries()) {
+    const evening = generateEvening(options.floor, {
+      seed,
+      count: options.count,
+      profile: options.profile,
+      ...(options.cancelShare !== undefined ? { cancelShare: options.cancelShare } : {}),
+    })
+    const engineResult = await runEveningThroughEngine(engine, options.floor, evening, {
+      slug: `sim-${options.floorName}-${options.profile}-${seed}-${Date.now().toString(36)}`,
+      onProgress: (request, requests) =>
+        options.onProgress?.({ evening: index, evenings: options.seeds.length, request, requests }),
+    })
+    const started = performance.now()
+    const requests = modelRequests(options.floor, evening, DEFAULT_KNOBS)
+    const cancelAfter = new Map(
+      evening.requests.filter((r) => r.cancelledAfter !== null).map((r) => [r.arrival, r.cancelledAfter!]),
+    )
+    const hindsight = hindsightOptimum(highs, requests, new Set(cancelAfter.keys()))
+    const firstCome = firstComeLimit(highs, requests, cancelAfter)
+    reports.push({
+      seed,
+      profile: options.profile,
+      requests: evening.requests.length,
+      cancelled: cancelAfter.size,
+      engine: {
+        covers: engineResult.covers,
+        bookings: engineResult.bookings,
+        unseated: engineResult.unseated,
+        inlineP95Ms: percentile(engineResult.inlineMs, 95),
+        reseated: engineResult.reseatInlineMs.length,
+        reseatInlineP95Ms: percentile(engineResult.reseatInlineMs, 95),
+      },
+      firstCome: { covers: firstCome.covers, bookings: firstCome.bookings },
+      hindsight: { covers: hindsight.covers, bookings: hindsight.bookings },
+      shareOfFirstCome: firstCome.covers === 0 ? 1 : engineResult.covers / firstCome.covers,
+      shareOfHindsight: hindsight.covers === 0 ? 1 : engineResult.covers / hindsight.covers,
+      referenceMs: performance.now() - started,
+    })
+    options.onProgress?.({ evening: index + 1, evenings: options.seeds.length, request: 0, requests: options.count })
+  }
+  return reports
+}
+
+export interface QualitySummary {
+  evenings: number
+  medianShareOfFirstCome: number
+  worstShareOfFirstCome: number
+  medianShareOfHindsight: number
+  worstShareOfHindsight: number
+  /** bookings seated by moving others, over all evenings */
+  reseatedBookings: number
+  /** median over evenings of the inline p95 of bookings seated without / with moving others */
+  inlineP95Ms: number
+  reseatInlineP95Ms: number | null
+}
+
+export function summarise(reports: EveningReport[]): QualitySummary {
+  const median = (values: number[]) => percentile(values, 50)
+  const first = reports.map((report) => report.shareOfFirstCome)
+  const hind = reports.map((report) => report.shareOfHindsight)
+  return {
+    evenings: reports.length,
+    medianShareOfFirstCome: median(first),
+    worstShareOfFirstCome: Math.min(...first),
+    medianShareOfHindsight: median(hind),
+    worstShareOfHindsight: Math.min(...hind),
+    reseatedBookings: reports.reduce((sum, report) => sum + report.engine.reseated, 0),
+    inlineP95Ms: median(reports.map((report) => report.engine.inlineP95Ms)),
+    reseatInlineP95Ms: reports.some((report) => report.engine.reseated > 0)
+      ? median(reports.filter((report) => report.engine.reseated > 0).map((report) => report.engine.reseatInlineP95Ms))
+      : null,
+  }
+}

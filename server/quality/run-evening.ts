@@ -1,0 +1,99 @@
+import type { Engine } from '../engine.ts'
+import { confirmedBookingIds, reseatedBookingIds } from '../db/queries/evening-results.ts'
+import type { FloorInput } from '../restaurants/floor-schema.ts'
+import { localDate, zonedTimeToUtc } from '../sim/local-time.ts'
+import type { Evening } from './evening.ts'
+
+export interface EngineRunResult {
+  /** arrival indexes of the requests confirmed at the end (cancelled ones excluded) */
+  seated: number[]
+  covers: number
+  bookings: number
+  /** requests the engine left unseated (queued for the job or waiting for a person) */
+  unseated: number
+  /** the tables (keys) each request was seated at when it was answered, by arrival index */
+  tablesAtIntake: Record<number, string[]>
+  /** inline auto-assign durations, ms, of the bookings seated without moving anyone */
+  inlineMs: number[]
+  /** inline durations, ms, of the bookings seated by moving others (online re-seating) */
+  reseatInlineMs: number[]
+}
+
+export interface RunOptions {
+  /** the restaurant slug to create for this evening */
+  slug: string
+  /** days ahead of `now` the evening takes place; default 7 */
+  daysAhead?: number
+  onProgress?: (done: number, total: number) => void
+}
+
+const hhmm = (minutes: number) =>
+  `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`
+
+/**
+ * Plays an evening through the real engine, the way the HTTP API would: the floor is imported
+ * with the same service as `PUT /api/restaurants/:slug`, each request goes through
+ * `engine.bookings.create` (validation, block window, inline auto-assign) in arrival order, and
+ * cancellations through `engine.bookings.cancel` at their point in that order. Then it counts the
+ * confirmed bookings. Run it on an engine without background workers so the result depends only
+ * on the evening (the job retries the same planner later, which would make runs differ by timing).
+ */
+export async function runEveningThroughEngine(
+  engine: Engine,
+  floor: FloorInput,
+  evening: Evening,
+  options: RunOptions,
+): Promise<EngineRunResult> {
+  await engine.restaurants.putFloor(options.slug, floor)
+  const day = localDate(
+    new Date(engine.assignment.now().getTime() + (options.daysAhead ?? 7) * 86_400_000),
+    floor.timezone,
+  )
+  const bookingIdByArrival = new Map<number, string>()
+  const cancelAt = new Map<number, number[]>()
+  for (const request of evening.requests) {
+    if (request.cancelledAfter === null) continue
+    cancelAt.set(request.cancelledAfter, [...(cancelAt.get(request.cancelledAfter) ?? []), request.arrival])
+  }
+  const inlineMsById = new Map<string, number>()
+  const tablesAtIntake: Record<number, string[]> = {}
+  const total = evening.requests.length
+  for (const request of evening.requests) {
+    for (const arrival of cancelAt.get(request.arrival) ?? []) {
+      const id = bookingIdByArrival.get(arrival)
+      if (id) await engine.bookings.cancel(id, 'simulator')
+    }
+    const answer = await engine.bookings.create({
+      restaurant: options.slug,
+      startAt: zonedTimeToUtc(day, hhmm(request.startMinutes), floor.timezone).toISOString(),
+      partySize: request.partySize,
+      ...(request.zone ? { zone: request.zone } : {}),
+      guest: { name: `Guest ${request.arrival + 1}`, email: `guest-${request.arrival + 1}@simulated.example` },
+      idempotencyKey: `sim-${evening.seed}-${request.arrival}`,
+    })
+    bookingIdByArrival.set(request.arrival, answer.booking.id)
+    tablesAtIntake[request.arrival] = answer.booking.tables
+    if (answer.autoAssign.outcome === 'confirmed') inlineMsById.set(answer.booking.id, answer.autoAssign.durationMs)
+    options.onProgress?.(request.arrival + 1, total)
+  }
+  const restaurant = await engine.restaurants.findBySlug(options.slug)
+  if (!restaurant) throw new Error(`the simulated restaurant ${options.slug} vanished`)
+  const confirmed = await confirmedBookingIds(engine.db, restaurant.id)
+  await engine.events.flush()
+  const reseated = await reseatedBookingIds(engine.db, restaurant.id)
+  const seated = [...bookingIdByArrival]
+    .filter(([, id]) => confirmed.has(id))
+    .map(([arrival]) => arrival)
+    .sort((a, b) => a - b)
+  const sizes = new Map(evening.requests.map((request) => [request.arrival, request.partySize]))
+  const cancelled = evening.requests.filter((request) => request.cancelledAfter !== null).length
+  return {
+    seated,
+    covers: seated.reduce((sum, arrival) => sum + sizes.get(arrival)!, 0),
+    bookings: seated.length,
+    unseated: total - cancelled - seated.length,
+    tablesAtIntake,
+    inlineMs: [...inlineMsById].filter(([id]) => !reseated.has(id)).map(([, ms]) => ms),
+    reseatInlineMs: [...inlineMsById].filter(([id]) => reseated.has(id)).map(([, ms]) => ms),
+  }
+}

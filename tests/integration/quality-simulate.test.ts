@@ -1,0 +1,90 @@
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sql } from 'drizzle-orm'
+import { eveningFloor } from '../../server/quality/evening-floor.ts'
+import { generateEvening } from '../../server/quality/evening.ts'
+import { runQuality } from '../../server/quality/quality-run.ts'
+import { runEveningThroughEngine } from '../../server/quality/run-evening.ts'
+import { createTestEngine, type TestEngine } from '../helpers/test-engine.ts'
+
+const run = promisify(execFile)
+
+describe('quality simulator: evenings through the real engine against exact references', () => {
+  let engine: TestEngine
+  beforeAll(async () => {
+    engine = await createTestEngine({}, { workers: false })
+  })
+  afterAll(async () => {
+    await engine.dispose()
+  })
+
+  it('seats what the engine confirms, bounded by the hindsight optimum, with no double booking', async () => {
+    const floor = eveningFloor()
+    const [report] = await runQuality(engine, { floor, floorName: 'evening', profile: 'peak', seeds: [5], count: 40 })
+    expect(report).toBeDefined()
+    const evening = generateEvening(floor, { seed: 5, count: 40 })
+    const kept = evening.requests.filter((request) => request.cancelledAfter === null)
+    // what the engine answered is what the database holds
+    const confirmed = await engine.db.execute(sql`
+      select count(*)::int as bookings, coalesce(sum(b.party_size), 0)::int as covers
+        from bookings b join restaurants r on r.id = b.restaurant_id
+       where r.slug like 'sim-evening-peak-5-%' and b.status = 'confirmed'`)
+    const [row] = (confirmed as unknown as { rows: Array<{ bookings: number; covers: number }> }).rows
+    expect(report!.engine.bookings).toBe(row!.bookings)
+    expect(report!.engine.covers).toBe(row!.covers)
+    expect(report!.engine.bookings + report!.engine.unseated).toBe(kept.length)
+    // the references bound each other and the engine: hindsight >= first come >= engine is not a
+    // theorem for the engine (it is not first-come), but hindsight is an upper bound for both
+    expect(report!.hindsight.covers).toBeGreaterThanOrEqual(report!.firstCome.covers)
+    expect(report!.hindsight.covers).toBeGreaterThanOrEqual(report!.engine.covers)
+    expect(report!.shareOfHindsight).toBeLessThanOrEqual(1)
+    // every confirmed booking sits at live tables, and no table is double booked
+    const overlaps = await engine.db.execute(sql`
+      select count(*)::int as n from table_allocations a join table_allocations b
+        on a.table_id = b.table_id and a.id < b.id and a."window" && b."window"
+       where a.released_at is null and b.released_at is null`)
+    expect((overlaps as unknown as { rows: Array<{ n: number }> }).rows[0]!.n).toBe(0)
+    const unseated = await engine.db.execute(sql`
+      select count(*)::int as n from bookings b
+       where b.status = 'confirmed'
+         and not exists (select 1 from table_allocations a where a.booking_id = b.id and a.released_at is null)`)
+    expect((unseated as unknown as { rows: Array<{ n: number }> }).rows[0]!.n).toBe(0)
+  })
+
+  it('seats the same evening the same way twice: ties break on table keys, not on random ids', async () => {
+    const floor = eveningFloor()
+    const evening = generateEvening(floor, { seed: 9, count: 40 })
+    const first = await runEveningThroughEngine(engine, floor, evening, { slug: 'twice-a' })
+    const second = await runEveningThroughEngine(engine, floor, evening, { slug: 'twice-b' })
+    expect(second.seated).toEqual(first.seated)
+    expect(second.tablesAtIntake).toEqual(first.tablesAtIntake)
+    expect(first.seated.length).toBeGreaterThan(5)
+  })
+
+  it('npm run simulate writes Markdown and CSV reports with a progress line per evening', async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'maitre-simulate-'))
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'server/cli/simulate.ts', '--evenings', '2', '--count', '20', '--out', out],
+      { timeout: 120_000 },
+    )
+    expect(stdout).toContain('| first come, first served with perfect re-seating |')
+    expect(stderr).toMatch(/\[#+\] evening 2\/2/)
+    const csv = fs.readFileSync(path.join(out, 'quality-report.csv'), 'utf8').trim().split('\n')
+    expect(csv[0]).toContain('share_of_first_come')
+    expect(csv).toHaveLength(3)
+    const json = JSON.parse(fs.readFileSync(path.join(out, 'quality-report.json'), 'utf8'))
+    expect(json.summary.evenings).toBe(2)
+    fs.rmSync(out, { recursive: true, force: true })
+  })
+
+  it('refuses unknown options with the usage', async () => {
+    await expect(
+      run(process.execPath, ['--import', 'tsx', 'server/cli/simulate.ts', '--floor', 'nowhere'], { timeout: 60_000 }),
+    ).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--floor') })
+  })
+})
