@@ -32,18 +32,20 @@ export interface StartOptions extends EngineOptions {
   demoBookings?: number
   /** demo mode: ms between simulated bookings afterwards (default 3000; 0 stops the traffic) */
   simulatorIntervalMs?: number
+  /** serve the API and health check only, no pages (tools and process tests: no build needed) */
+  apiOnly?: boolean
 }
 
 async function pagesHandler(
   engine: Engine,
   dev: boolean,
-): Promise<{ pages: RequestHandler; before: RequestHandler[] }> {
+): Promise<{ pages: RequestHandler; beforePages: RequestHandler[] }> {
   const getLoadContext = () => ({ engine })
   if (dev) {
     const vite = await import('vite')
     const viteServer = await vite.createServer({ root, server: { middlewareMode: true } })
     return {
-      before: [viteServer.middlewares as unknown as RequestHandler],
+      beforePages: [viteServer.middlewares as unknown as RequestHandler],
       pages: createRequestHandler({
         build: () => viteServer.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>,
         getLoadContext,
@@ -56,7 +58,7 @@ async function pagesHandler(
   }
   const build = (await import(pathToFileURL(serverEntry).href)) as ServerBuild
   return {
-    before: [
+    beforePages: [
       express.static(path.join(buildDir, 'client/assets'), {
         immutable: true,
         maxAge: '1y',
@@ -110,8 +112,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         log,
       })
     }
-    const { pages, before } = await pagesHandler(engine, options.dev ?? false)
-    const app = createHttpApp(engine, { pages, beforePages: before })
+    const app = createHttpApp(engine, options.apiOnly ? {} : await pagesHandler(engine, options.dev ?? false))
     const server = http.createServer(app)
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject)
