@@ -3,9 +3,7 @@ import { startServer } from './main.ts'
 import { installProcessGuards } from './process-guards.ts'
 import { startupBanner } from './startup/banner.ts'
 import { portUnavailableMessage } from './startup/port-check.ts'
-
-/** SIGTERM to exit: the drain inside gives requests and jobs their time, this is the backstop */
-const SHUTDOWN_DEADLINE_MS = 10_000
+import { exitOnSignals } from './shutdown.ts'
 
 async function main() {
   installProcessGuards()
@@ -29,28 +27,7 @@ async function main() {
   const running = await startServer(config, { dev })
   console.log(startupBanner(config, running))
 
-  let signals = 0
-  const shutdown = (signal: string) => {
-    signals++
-    if (signals > 1) {
-      console.error('Second signal: exiting without draining')
-      process.exit(1)
-    }
-    console.log(`${signal}: draining requests and jobs, then closing the database…`)
-    setTimeout(() => {
-      console.error(`Drain did not finish within ${SHUTDOWN_DEADLINE_MS} ms: exiting; unfinished jobs are redelivered`)
-      process.exit(1)
-    }, SHUTDOWN_DEADLINE_MS).unref()
-    running.stop().then(
-      () => process.exit(0),
-      (error) => {
-        console.error('Shutdown failed:', error)
-        process.exit(1)
-      },
-    )
-  }
-  process.on('SIGTERM', () => shutdown('SIGTERM'))
-  process.on('SIGINT', () => shutdown('SIGINT'))
+  exitOnSignals(running)
 }
 
 main().catch((error) => {

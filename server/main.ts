@@ -38,6 +38,8 @@ export interface StartOptions extends EngineOptions {
   simulatorIntervalMs?: number
   /** how long a connection may sit without a request or bytes (tests shorten them) */
   socketTimeouts?: Partial<SocketTimeouts>
+  /** serve the API and health check only, no pages (tools and process tests: no build needed) */
+  apiOnly?: boolean
 }
 
 async function pagesHandler(
@@ -54,7 +56,7 @@ async function pagesHandler(
     const vite = await import('vite')
     const viteServer = await vite.createServer({ root, server: { middlewareMode: true } })
     return {
-      before: [viteServer.middlewares as unknown as RequestHandler],
+      beforePages: [viteServer.middlewares as unknown as RequestHandler],
       pages: createRequestHandler({
         build: () => viteServer.ssrLoadModule('virtual:remix/server-build') as Promise<ServerBuild>,
         getLoadContext,
@@ -67,7 +69,7 @@ async function pagesHandler(
   }
   const build = (await import(pathToFileURL(serverEntry).href)) as ServerBuild
   return {
-    before: [
+    beforePages: [
       express.static(path.join(buildDir, 'client/assets'), {
         immutable: true,
         maxAge: '1y',
@@ -122,8 +124,11 @@ export async function startServer(config: Config, options: StartOptions = {}): P
         log,
       })
     }
-    const { pages, before } = await pagesHandler(engine, options.dev ?? false)
-    const app = createHttpApp(engine, { pages, beforePages: before, devServer: options.dev ?? false })
+    const pageHandlers = options.apiOnly ? undefined : await pagesHandler(engine, options.dev ?? false)
+    const app = createHttpApp(engine, {
+      ...(pageHandlers ? { pages: pageHandlers.pages, beforePages: pageHandlers.before } : {}),
+      devServer: options.dev ?? false,
+    })
     const server = http.createServer(app)
     closeIdleSockets(server, options.socketTimeouts)
     await new Promise<void>((resolve, reject) => {
