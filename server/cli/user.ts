@@ -73,7 +73,13 @@ async function list(handle: DatabaseHandle) {
   ])
   const header = ['EMAIL', 'ROLES', 'STATUS', 'NAME']
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)))
-  for (const row of [header, ...rows]) console.log(row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd())
+  for (const row of [header, ...rows])
+    console.log(
+      row
+        .map((cell, column) => cell.padEnd(widths[column]!))
+        .join('  ')
+        .trimEnd(),
+    )
 }
 
 async function disable(handle: DatabaseHandle, email: string) {
@@ -102,7 +108,8 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'create') {
     const email = parseEmail(target)
     const role = values.role
-    if (!role || !ROLES.includes(role)) throw new UsageError(`Give --role ${ROLES.join('|')}${role ? ` (not "${role}")` : ''}`)
+    if (!role || !ROLES.includes(role))
+      throw new UsageError(`Give --role ${ROLES.join('|')}${role ? ` (not "${role}")` : ''}`)
     run = (handle) => create(handle, email, role, values.name)
   } else if (command === 'list') {
     if (target) throw new UsageError(`"list" takes no argument (got "${target}")`)
