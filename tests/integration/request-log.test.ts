@@ -84,6 +84,33 @@ describe('request log, as mounted in the HTTP app', () => {
   })
 })
 
+describe('request log under NODE_ENV=production', () => {
+  it('writes JSON lines from the mounted app', async () => {
+    const engine = await createTestEngine({
+      NODE_ENV: 'production',
+      MAITRE_DEMO: '0',
+      MAITRE_API_TOKEN: 'a-production-token-for-this-test',
+      SESSION_SECRET: 'a-production-session-secret-0123456789abcdef',
+    })
+    const api = await serveApi(engine)
+    try {
+      const lines = await captureStdout(async () => {
+        expect((await api.request('GET', '/api/restaurants')).status).toBe(200)
+      })
+      expect(lines).toHaveLength(1)
+      expect(JSON.parse(lines[0]!)).toMatchObject({
+        msg: 'request',
+        method: 'GET',
+        route: '/api/restaurants',
+        status: 200,
+      })
+    } finally {
+      await api.close()
+      await engine.dispose()
+    }
+  })
+})
+
 describe('request log levels and formats', () => {
   async function serve(level: 'debug' | 'info' | 'warn' | 'silent', json: boolean) {
     const lines: string[] = []
