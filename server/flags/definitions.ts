@@ -48,7 +48,7 @@ export const FLAG_DEFINITIONS = [
     key: 'assignment.pipeline_v3_max_parallel',
     valueType: 'number',
     description: 'Bulkhead: parallel V3 assignments per restaurant',
-    defaultValue: 4,
+    defaultValue: 3,
     envOverride: 'FEATURE_ASSIGNMENT_PIPELINE_V3_MAX_PARALLEL',
   },
   {
