@@ -112,8 +112,19 @@ export async function inlineAutoAssign(
   if (raced === 'timeout') {
     outcome = 'timeout'
     reason = 'TIMEOUT'
-    // the attempt finishes its current step in the background, then stops
-    attemptPromise.catch(() => {})
+    // the attempt finishes its current step in the background, then stops; shadow still compares
+    // what legacy decided, once it has
+    attemptPromise
+      .then((late) => {
+        if (choice.shadow && late.decision && deps.v3?.shadow)
+          deps.v3.shadow.schedule({
+            booking,
+            legacy: late.decision,
+            legacyOutcome: { outcome: 'timeout', reason: late.reason, tables: late.tableKeys },
+            legacyDurationMs: performance.now() - started,
+          })
+      })
+      .catch(() => {})
     deps.events.record({
       type: 'inline_auto_assign.timeout',
       source: 'inline',

@@ -1,7 +1,7 @@
-import { eq, sql } from 'drizzle-orm'
 import type { Database, Executor } from '../db/client.ts'
-import { assignmentStateHistory } from '../db/schema/assignment.ts'
-import { bookings, type Booking, type NewBooking } from '../db/schema/bookings.ts'
+import { transitionBookingRow } from '../db/queries/assignment-state.ts'
+import { bookingFromRow } from '../db/queries/bookings.ts'
+import type { Booking, NewBooking } from '../db/schema/bookings.ts'
 import { AppError } from '../errors.ts'
 import type { EventRecorder } from '../observability/event-recorder.ts'
 import type { EventContext } from '../observability/event-catalog.ts'
@@ -144,47 +144,36 @@ export interface StateMachineDeps {
 export function createStateMachine(deps: StateMachineDeps) {
   /**
    * Locks the booking row, checks the caller's expectations (version, states) and the table, then
-   * moves it with the version bumped and its history row written. Throws VersionConflictError,
-   * IllegalTransitionError or BookingMissingError; on a throw nothing was written.
+   * moves it with the version bumped and its history row written: one statement (the booking path
+   * runs several of these per booking; each round trip counts). Throws VersionConflictError,
+   * IllegalTransitionError or BookingMissingError; on a throw nothing was written. Works in the
+   * caller's transaction or on its own (the statement is atomic).
    */
   async function apply(tx: Executor, input: TransitionInput): Promise<AppliedTransition> {
-    const [current] = await tx
-      .select({ state: bookings.assignmentState, version: bookings.assignmentStateVersion })
-      .from(bookings)
-      .where(eq(bookings.id, input.bookingId))
-      .for('update')
-    if (!current) throw new BookingMissingError(input.bookingId)
-    const versionMoved = input.expectedVersion !== undefined && current.version !== input.expectedVersion
-    const stateMoved = input.from !== undefined && !input.from.includes(current.state)
-    if (versionMoved || stateMoved) {
-      throw new VersionConflictError(
-        input.bookingId,
-        { version: input.expectedVersion, states: input.from },
-        { version: current.version, state: current.state },
-      )
-    }
-    if (!canTransition(current.state, input.to))
-      throw new IllegalTransitionError(input.bookingId, current.state, input.to)
-    const [updated] = await tx
-      .update(bookings)
-      .set({
-        ...input.set,
-        assignmentState: input.to,
-        assignmentStateVersion: sql`${bookings.assignmentStateVersion} + 1`,
-        updatedAt: new Date(),
-      })
-      .where(eq(bookings.id, input.bookingId))
-      .returning()
-    const booking = updated!
-    await tx.insert(assignmentStateHistory).values({
+    const expected = input.from ?? ASSIGNMENT_STATES
+    // the table decides which of the expected states may move: the SQL only takes the list
+    const movable = expected.filter((from) => canTransition(from, input.to))
+    const set = input.set ?? {}
+    const row = await transitionBookingRow(tx, {
       bookingId: input.bookingId,
-      fromState: current.state,
-      toState: input.to,
-      version: booking.assignmentStateVersion,
+      to: input.to,
+      movableFrom: movable,
+      expectedVersion: input.expectedVersion ?? null,
+      set,
       reason: input.reason ?? null,
       actor: input.actor,
       pipeline: input.pipeline,
     })
+    if (!row) throw new BookingMissingError(input.bookingId)
+    const current = { state: row.current_state as AssignmentState, version: Number(row.current_version) }
+    if (row.id === null || row.id === undefined) {
+      const versionMoved = input.expectedVersion !== undefined && current.version !== input.expectedVersion
+      const stateMoved = input.from !== undefined && !input.from.includes(current.state)
+      if (versionMoved || stateMoved)
+        throw new VersionConflictError(input.bookingId, { version: input.expectedVersion, states: input.from }, current)
+      throw new IllegalTransitionError(input.bookingId, current.state, input.to)
+    }
+    const booking = bookingFromRow(row as never)
     return {
       booking,
       from: current.state,
@@ -226,20 +215,23 @@ export function createStateMachine(deps: StateMachineDeps) {
     apply,
     announce,
     announceWritten,
-    /** One transition in its own transaction, announced after the commit. */
+    /** One transition (one atomic statement), announced once written. */
     async transition(db: Database, input: TransitionInput): Promise<AppliedTransition> {
-      const applied = await db.transaction((tx) => apply(tx, input))
+      const applied = await apply(db, input)
       announce(applied)
       return applied
     },
-    /** Several transitions in one transaction (e.g. V3's walk up to assignment_pending). */
+    /**
+     * Several transitions one after the other (V3's walk up to assignment_in_progress), each its own
+     * statement: a walk cut short leaves the booking in an open state the table lets it resume from.
+     */
     async walk(db: Database, inputs: TransitionInput[]): Promise<AppliedTransition[]> {
-      const applied = await db.transaction(async (tx) => {
-        const done: AppliedTransition[] = []
-        for (const input of inputs) done.push(await apply(tx, input))
-        return done
-      })
-      announce(...applied)
+      const applied: AppliedTransition[] = []
+      try {
+        for (const input of inputs) applied.push(await apply(db, input))
+      } finally {
+        announce(...applied)
+      }
       return applied
     },
   }

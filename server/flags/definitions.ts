@@ -59,7 +59,7 @@ export const FLAG_DEFINITIONS = [
     key: 'assignment.pipeline_v3_max_parallel',
     valueType: 'number',
     description: 'Bulkhead: parallel V3 assignments per restaurant',
-    // DESIGN.md and the V3 plan (seed 004): at most 3 concurrent assignments per restaurant
+    // the V3 plan: at most 3 concurrent assignments per restaurant (docs/decisions/017)
     defaultValue: 3,
     envOverride: 'FEATURE_ASSIGNMENT_PIPELINE_V3_MAX_PARALLEL',
     min: 1,

@@ -43,7 +43,7 @@ const sideOf = (decision: Decision | null, error?: string): ShadowSide => {
  */
 export function createShadowRunner(deps: AssignmentDeps, options: ShadowRunnerOptions = {}) {
   const timeoutMs = options.timeoutMs ?? 2_000
-  const maxPending = options.maxPending ?? 64
+  const maxPending = options.maxPending ?? 256
   const inFlight = new Set<Promise<void>>()
   let dropped = 0
   let compared = 0

@@ -215,8 +215,12 @@ export function createCoordinator(deps: AssignmentDeps, resilience: V3Resilience
     return { outcome: 'retry', delayMs: next.delayMs, reason }
   }
 
+  // the restaurant of each booking in flight, for its final event (no second read of the booking)
+  const seenRestaurant = new Map<string, string>()
+
   async function underLock(bookingId: string, trigger: Trigger, lockWait: number): Promise<CoordinatorAnswer> {
     const booking = await findBookingById(deps.db, bookingId)
+    if (booking) seenRestaurant.set(bookingId, booking.restaurantId)
     if (!booking || booking.status !== 'pending_allocation' || !OPEN_STATES.includes(booking.assignmentState))
       return { outcome: 'noop', reason: 'terminal_state' }
     if (selectPipeline(deps.flags, booking).pipeline !== 'v3')
@@ -307,11 +311,8 @@ export function createCoordinator(deps: AssignmentDeps, resilience: V3Resilience
       }
       const durationMs = performance.now() - started
       const result = { ...walked, bookingId, durationMs, lockWaitMs: lockWait } as CoordinatorResult
-      try {
-        restaurantId = (await findBookingById(deps.db, bookingId))?.restaurantId ?? null
-      } catch {
-        // the event goes out without its restaurant
-      }
+      restaurantId = seenRestaurant.get(bookingId) ?? null
+      seenRestaurant.delete(bookingId)
       const subject = { id: bookingId, restaurantId }
       const common = { duration_ms: durationMs, lock_wait_ms: lockWait }
       if (result.outcome === 'noop') emit('coordinator.noop', subject, { ...common, reason: result.reason })

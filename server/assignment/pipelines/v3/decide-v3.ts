@@ -9,9 +9,11 @@ import { V3_STRATEGIES } from '../../vocabulary.ts'
 import { scorePlans } from './scoring.ts'
 
 /** competing bookings the look-ahead considers, nearest first */
-export const LOOK_AHEAD_LIMIT = 8
+export const LOOK_AHEAD_LIMIT = 6
 /** plans each strategy proposes */
-const PLANS_PER_STRATEGY = 4
+const PLANS_PER_STRATEGY = 3
+/** candidates (best by overage, then tables) that get the look-ahead: it costs a planner call per competitor */
+const LOOK_AHEAD_CANDIDATES = 6
 
 /**
  * V3's decide: the planner under each of V3's strategies (optimal_fit, adjacency_first, scarcity,
@@ -66,7 +68,7 @@ export async function decideV3(
       end: booking.endAt,
       limit: LOOK_AHEAD_LIMIT,
     })
-    const scored = scorePlans(candidates, {
+    const scored = scorePlans(shortlist(candidates), {
       tables: snapshot.floor.tables,
       adjacency: snapshot.floor.adjacency,
       floorVersion: `${booking.restaurantId}:${snapshot.floor.floorVersion}`,
@@ -103,4 +105,18 @@ export async function decideV3(
     durationMs: performance.now() - started,
     snapshot,
   }
+}
+
+/** The distinct candidates with the least waste first: the look-ahead only reorders these. */
+function shortlist(candidates: Array<{ plan: Plan; strategy: string }>) {
+  const seen = new Set<string>()
+  return [...candidates]
+    .sort((a, b) => a.plan.overage - b.plan.overage || a.plan.tableIds.length - b.plan.tableIds.length)
+    .filter(({ plan }) => {
+      const key = [...plan.tableIds].sort().join(',')
+      if (seen.has(key)) return false
+      seen.add(key)
+      return true
+    })
+    .slice(0, LOOK_AHEAD_CANDIDATES)
 }

@@ -1,0 +1,60 @@
+import { sql } from 'drizzle-orm'
+import type { Executor } from '../client.ts'
+import type { NewBooking } from '../schema/bookings.ts'
+
+export interface TransitionRowInput {
+  bookingId: string
+  to: string
+  /** the states it may move from: the state machine's table, narrowed by the caller */
+  movableFrom: readonly string[]
+  /** optimistic lock; null accepts any version */
+  expectedVersion: number | null
+  set: Partial<
+    Pick<NewBooking, 'status' | 'confirmedAt' | 'cancelledAt' | 'manualReviewReason' | 'autoAssignLastResult'>
+  >
+  reason: string | null
+  actor: string
+  pipeline: string | null
+}
+
+/**
+ * One state transition in one statement: lock the row, move it when it is in one of `movableFrom`
+ * (and at `expectedVersion`), bump the version, write the history row. Returns the row as it was
+ * (current_state, current_version) joined with the updated booking's columns (null when nothing
+ * moved), or undefined when there is no such booking. The caller (server/assignment/state-machine.ts)
+ * tells a conflict from an illegal move. The `set` columns keep their value when not given.
+ */
+export async function transitionBookingRow(
+  db: Executor,
+  input: TransitionRowInput,
+): Promise<Record<string, unknown> | undefined> {
+  const { set } = input
+  const result = await db.execute(sql`
+    with current_row as (
+      select id, assignment_state, assignment_state_version from bookings where id = ${input.bookingId} for update
+    ), updated as (
+      update bookings b
+         set assignment_state = ${input.to}::assignment_state,
+             assignment_state_version = b.assignment_state_version + 1,
+             status = coalesce(${set.status ?? null}::booking_status, b.status),
+             confirmed_at = coalesce(${set.confirmedAt?.toISOString() ?? null}::timestamptz, b.confirmed_at),
+             cancelled_at = coalesce(${set.cancelledAt?.toISOString() ?? null}::timestamptz, b.cancelled_at),
+             manual_review_reason = coalesce(${set.manualReviewReason ?? null}::text, b.manual_review_reason),
+             auto_assign_last_result = coalesce(${set.autoAssignLastResult ? JSON.stringify(set.autoAssignLastResult) : null}::jsonb,
+                                                b.auto_assign_last_result),
+             updated_at = now()
+        from current_row c
+       where b.id = c.id
+         and c.assignment_state::text = any(${`{${input.movableFrom.join(',')}}`}::text[])
+         and (${input.expectedVersion}::int is null or c.assignment_state_version = ${input.expectedVersion}::int)
+      returning b.*
+    ), history as (
+      insert into assignment_state_history (booking_id, from_state, to_state, version, reason, actor, pipeline)
+      select u.id, c.assignment_state::text, ${input.to}, u.assignment_state_version, ${input.reason}, ${input.actor},
+             ${input.pipeline}
+        from updated u cross join current_row c
+    )
+    select c.assignment_state::text as current_state, c.assignment_state_version as current_version, u.*
+      from current_row c left join updated u on true`)
+  return (result as unknown as { rows: Array<Record<string, unknown>> }).rows[0]
+}
