@@ -8,7 +8,7 @@ import { seatAtTables } from '../assignment/steps/seat.ts'
 import { withinServiceHours } from '../bookings/block-window.ts'
 import { presentBookings, type ApiBooking } from '../bookings/present-booking.ts'
 import type { Executor } from '../db/client.ts'
-import { attemptCounts, findBookingById } from '../db/queries/bookings.ts'
+import { attemptCounts, findBookingById, liveTableKeys } from '../db/queries/bookings.ts'
 import { bumpAvailabilityVersion, findRestaurantById, listZones } from '../db/queries/restaurants.ts'
 import {
   findTablesByKeys,
@@ -103,6 +103,14 @@ function parse<T extends z.ZodTypeAny>(schema: T, input: unknown): z.infer<T> {
 const clock = (at: Date, timeZone: string) =>
   new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at)
 
+const TRANSITION_VERBS: Partial<Record<string, string>> = {
+  confirmed: 'seated it',
+  cancelled: 'cancelled it',
+  assignment_pending: 'asked the engine to retry it',
+  manual_review: 'sent it back to review',
+  failed: 'marked it failed',
+}
+
 /**
  * What happened to a booking since the version someone saw: the last review action when there is
  * one (it names the person), otherwise the last state change (the engine, typically).
@@ -127,7 +135,13 @@ async function describeLastChange(tx: Executor, booking: Booking, timeZone: stri
     return `${who} ${what} at ${clock(lastAction.occurredAt, timeZone)}; it is now ${state}.`
   }
   if (transition) {
-    return `${actorText(transition.actor)} moved it to ${state} at ${clock(transition.occurredAt, timeZone)}.`
+    // the winner's audit row may still be on its way (a seat audits after its commit): say it
+    // from the history row, in the same words
+    const tables =
+      transition.toState === 'confirmed' ? (await liveTableKeys(tx, [booking.id])).get(booking.id) : undefined
+    const what = TRANSITION_VERBS[transition.toState] ?? `moved it to ${state}`
+    const where = tables?.length ? ` at ${tables.join(' + ')}` : ''
+    return `${actorText(transition.actor)} ${what}${where} at ${clock(transition.occurredAt, timeZone)}; it is now ${state}.`
   }
   return `It is now ${state}.`
 }

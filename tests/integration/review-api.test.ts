@@ -104,7 +104,7 @@ describe(`manual review API (${driver})`, () => {
     const loser = a.status === 200 ? b : a
     expect(winner.body.booking).toMatchObject({ status: 'confirmed', assignmentState: 'confirmed' })
     expect(loser.body.error.code).toBe('VERSION_CONFLICT')
-    expect(loser.body.error.message).toMatch(/API seated it at (T1 \+ T2|P1)/)
+    expect(loser.body.error.message).toMatch(/API seated it at (T1 \+ T2|P1)/i)
 
     const emails = await sql(engine, `select kind from email_outbox where booking_id = $1`, [id])
     expect(emails).toEqual([{ kind: 'confirmation' }])
