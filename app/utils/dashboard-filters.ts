@@ -78,7 +78,9 @@ export function resolveRange(filters: DashboardFilters, now: Date): { from: Date
     return { from, to, bucketSeconds }
   }
   const window = DASHBOARD_WINDOWS[filters.window]
-  return { from: new Date(now.getTime() - window.seconds * 1000), to: now, bucketSeconds: window.bucketSeconds }
+  // the start on a whole minute: the window's first minute then comes from rollups, not raw events
+  const from = Math.floor((now.getTime() - window.seconds * 1000) / 60_000) * 60_000
+  return { from: new Date(from), to: now, bucketSeconds: window.bucketSeconds }
 }
 
 /** Human words for the range: "last 24 hours" or the two dates. */

@@ -14,7 +14,7 @@ import {
 import type { MetricQuery, MetricReader, MetricReading } from './metric-reader.ts'
 import { breakerOpen } from './queries/breaker-open.ts'
 import { rawFactsQuery } from './queries/raw-facts.ts'
-import { rollupRead } from './queries/rollup-read.ts'
+import { rollupRead, rollupReadByRestaurant } from './queries/rollup-read.ts'
 import { GRAINS, MAX_BUCKETS } from './queries/window.ts'
 import type { SeriesName } from './series.ts'
 
@@ -213,13 +213,8 @@ export function createMetricCatalog(database: DatabaseHandle): MetricCatalog {
     const reads: Array<Promise<void>> = []
     if (plan.rollup.length > 0) {
       reads.push(
-        rollupRead
-          .run(database, {
-            series: [...series],
-            restaurantKey: null,
-            pipelineKey: query.pipeline ?? '*',
-            ranges: plan.rollup,
-          })
+        rollupReadByRestaurant
+          .run(database, { series: [...series], pipelineKey: query.pipeline ?? '*', ranges: plan.rollup })
           .then((rows) => rows.forEach((row) => add(row.restaurant_key, row.series as SeriesName, row))),
       )
     }

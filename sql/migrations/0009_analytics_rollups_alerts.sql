@@ -67,3 +67,5 @@ CREATE INDEX "alert_transitions_at_idx" ON "alert_transitions" USING btree ("at"
 CREATE INDEX "alert_transitions_key_idx" ON "alert_transitions" USING btree ("key","at");
 --> statement-breakpoint
 CREATE INDEX "observability_rollups_grain_time_idx" ON "observability_rollups" USING btree ("grain","bucket_start");
+--> statement-breakpoint
+CREATE INDEX "observability_rollups_slice_time_idx" ON "observability_rollups" USING btree ("grain","pipeline_key","series","bucket_start");

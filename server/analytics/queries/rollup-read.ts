@@ -26,8 +26,7 @@ export const rollupRead = defineAnalyticsQuery({
   sqlFile: 'rollup-read',
   params: z.object({
     series: z.array(seriesName).min(1),
-    /** null: each restaurant's own rows */
-    restaurantKey: z.string().nullable(),
+    restaurantKey: z.string(),
     pipelineKey: z.string(),
     ranges: z.array(z.object({ grain, start: z.date(), end: z.date() })),
   }),
@@ -35,6 +34,24 @@ export const rollupRead = defineAnalyticsQuery({
   values: (p) => [
     p.series,
     p.restaurantKey,
+    p.pipelineKey,
+    p.ranges.map((r) => r.grain),
+    p.ranges.map((r) => r.start.toISOString()),
+    p.ranges.map((r) => r.end.toISOString()),
+  ],
+})
+
+/** sql/analytics/rollup-read-by-restaurant.sql: every restaurant's own rows at once. */
+export const rollupReadByRestaurant = defineAnalyticsQuery({
+  sqlFile: 'rollup-read-by-restaurant',
+  params: z.object({
+    series: z.array(seriesName).min(1),
+    pipelineKey: z.string(),
+    ranges: z.array(z.object({ grain, start: z.date(), end: z.date() })),
+  }),
+  row: rollupRow,
+  values: (p) => [
+    p.series,
     p.pipelineKey,
     p.ranges.map((r) => r.grain),
     p.ranges.map((r) => r.start.toISOString()),

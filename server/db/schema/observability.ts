@@ -65,6 +65,9 @@ export const observabilityRollups = pgTable(
       name: 'observability_rollups_pk',
       columns: [t.series, t.restaurantKey, t.pipelineKey, t.grain, t.bucketStart, t.label],
     }),
+    index('observability_rollups_grain_time_idx').on(t.grain, t.bucketStart),
+    // every restaurant's rows of a series at once (the overview's per-restaurant table)
+    index('observability_rollups_slice_time_idx').on(t.grain, t.pipelineKey, t.series, t.bucketStart),
   ],
 )
 
