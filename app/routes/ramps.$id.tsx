@@ -7,6 +7,7 @@ import {
 } from '@remix-run/node'
 import { Form, Link, useActionData, useLoaderData } from '@remix-run/react'
 import { RampStateBadge } from '../components/flags/flag-badges.tsx'
+import { GuardrailCharts } from '../components/flags/guardrail-chart.tsx'
 import flagStyles from '../components/flags/flags.css?url'
 import {
   GuardrailTable,
@@ -182,6 +183,7 @@ export default function RampPage() {
       </section>
       <section className="panel">
         <h2 className="section-title">Guardrail readings over time</h2>
+        <GuardrailCharts readings={readings} />
         <ReadingsTable readings={readings} />
       </section>
     </>

@@ -121,6 +121,47 @@ describe('flag pages as an engineer', () => {
   })
 })
 
+describe('flag pages without JavaScript, and guardrail charts', () => {
+  it('previews and saves a restaurant rule with plain form posts', async () => {
+    const noJs = await browser.newContext({ javaScriptEnabled: false, storageState: await engineer.storageState() })
+    const plain = await noJs.newPage()
+    const [restaurant] = await server.engine.restaurants.list()
+    await plain.goto(`${server.url}/flags/assignment.reseat?scope=${restaurant!.slug}`)
+    await plain.locator('#percent').fill('25')
+    await plain.getByRole('button', { name: 'Preview who is in' }).click()
+    await plain.getByTestId('preview-summary').waitFor()
+    expect(await plain.getByTestId('preview-summary').innerText()).toContain("25% of this restaurant's bookings")
+    await plain.locator('#comment').fill('a quarter of the bookings, no script')
+    await plain.getByRole('button', { name: 'Save rule' }).click()
+    await plain.waitForURL(/saved=/)
+    const rule = server.engine.flags
+      .rules()
+      .find((r) => r.flagKey === 'assignment.reseat' && r.restaurantId === restaurant!.id)
+    expect(rule).toMatchObject({ enabled: true, rolloutPercent: 25 })
+    expect(await plain.locator(`tr[data-restaurant="${restaurant!.slug}"]`).innerText()).toContain(
+      'on for 25% of bookings',
+    )
+    await noJs.close()
+  })
+
+  it("draws each guardrail's readings against its limit", async () => {
+    const ramp = await server.engine.flagControl.createRamp(
+      'assignment.pipeline_v3_shadow',
+      {
+        stages: [{ percent: 10, holdMinutes: 60 }],
+        guardrails: [{ metric: 'job_success_rate', comparator: 'gte', threshold: 50 }],
+        comment: 'chart',
+      },
+      'user:engineer@demo.maitre',
+    )
+    expect(await server.engine.scheduler.runNow('flags.ramps')).toBe(true)
+    await page.goto(`${server.url}/ramps/${ramp.id}`)
+    await page.locator('[data-testid="guardrail-charts"] svg.recharts-surface').first().waitFor()
+    expect(await page.getByTestId('readings').innerText()).toContain('job_success_rate')
+    expect(await page.getByTestId('guardrails').innerText()).toMatch(/job_success_rate[\s\S]*≥ 50/)
+  })
+})
+
 describe('ops and staff cannot change flags', () => {
   it('ops read the flags but get 403 on every action; staff cannot even read them', async () => {
     const ops = await browser.newContext()

@@ -212,6 +212,24 @@ describe('ramp runner with a fake clock', () => {
     const current = await ramps.get(ramp.id)
     expect(current.history.at(-1)!.reason).toMatch(/inline_timeout_pct 99 > 17/)
   })
+  it('rolls back even when the reason is longer than an audit comment may be', async () => {
+    const names = Array.from({ length: 8 }, (_, i) => `${'very_long_metric_name_'.repeat(4)}${i}`)
+    for (const name of names) metrics.set(name, 1, 100)
+    const ramp = await ramps.create(
+      'assignment.pipeline_v3_shadow',
+      {
+        restaurantId: null,
+        stages: [{ percent: 50, holdMinutes: 60 }],
+        guardrails: names.map((metric) => ({ metric, comparator: 'gte' as const, threshold: 5, breachMinutes: 0 })),
+      },
+      { actor: 'user:engineer@test', comment: 'many gates' },
+    )
+    minutes(1)
+    expect((await ramps.tick(clock))[0]!.outcome).toBe('rollback')
+    const current = await ramps.get(ramp.id)
+    expect(current.state).toBe('rolled_back')
+    expect(current.history.at(-1)!.reason.length).toBeGreaterThan(500)
+  })
 })
 
 describe('exactly one ramp runner across processes', () => {

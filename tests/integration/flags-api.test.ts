@@ -263,6 +263,31 @@ describe('flags API', () => {
       guardrails: [{ metric: 'job_success_rate', comparator: 'gte' }],
     })
     expect(badGuardrail.status).toBe(400)
+    // both rollout plans start: every gate names a metric of the catalogue
+    const v3 = await post('assignment.pipeline_v3', { template: 'pipeline-v3-rollout', comment: 'seed 004' })
+    expect(v3.status).toBe(201)
+    expect(v3.body.ramp).toMatchObject({ state: 'running', stage: 0, template: 'pipeline-v3-rollout' })
+    expect(v3.body.ramp.stages.map((s: { percent: number }) => s.percent)).toEqual([0, 10, 50, 100])
+    expect(v3.body.ramp.guardrails).toMatchObject([
+      { metric: 'shadow_match_rate', threshold: 95, minSample: 100, scope: 'stage', status: 'insufficient_data' },
+    ])
+    const retry = await post('auto_assign.retry_policy_v2', {
+      template: 'auto-assign-optimisation',
+      pilotRestaurants: ['bistro', 'cafe'],
+      comment: 'seed 000',
+    })
+    expect(retry.status).toBe(201)
+    expect(retry.body.ramp.stages[2]).toMatchObject({ percent: 0, restaurants: ['bistro', 'cafe'] })
+    const unknownPilot = await post('planner.cache', {
+      template: 'auto-assign-optimisation',
+      pilotRestaurants: ['bistro', 'nowhere'],
+    })
+    expect(unknownPilot.body.error.code).toBe('RESTAURANT_NOT_FOUND')
+    const unknownMetric = await post('planner.cache', {
+      stages: [{ percent: 10, holdMinutes: 5 }],
+      guardrails: [{ metric: 'no_such_metric', comparator: 'lte', threshold: 1 }],
+    })
+    expect(unknownMetric.body.error.code).toBe('UNKNOWN_METRIC')
     const templates = await api.request('GET', '/api/ramps/templates')
     expect(templates.body.templates.map((t: { id: string }) => t.id)).toEqual([
       'auto-assign-optimisation',

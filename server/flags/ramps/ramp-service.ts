@@ -15,7 +15,7 @@ import { insertFlagAudit } from '../../db/queries/flags.ts'
 import type { MetricReader, MetricReading } from '../../analytics/metric-reader.ts'
 import { AppError } from '../../errors.ts'
 import type { EventRecorder } from '../../observability/event-recorder.ts'
-import { FLAG_EVENTS, systemActor, type FlagEventType } from '../flag-events.ts'
+import { FLAG_EVENTS, MAX_COMMENT_LENGTH, systemActor, type FlagEventType } from '../flag-events.ts'
 import { requireFlag, type FlagService, type RuleChange } from '../flag-service.ts'
 import { assessGuardrail, explainStatus, guardrailsOfStage, guardrailWindows, metricQuery } from './guardrails.ts'
 import { decideRamp, nextStageAt, type RampPosition, type RampStep } from './ramp-machine.ts'
@@ -76,6 +76,9 @@ const STEP_EVENTS: Partial<Record<RampStep['kind'], FlagEventType>> = {
   pause: FLAG_EVENTS.rampPaused,
   resume: FLAG_EVENTS.rampResumed,
 }
+
+/** audit comments are bounded (MAX_COMMENT_LENGTH); the full reason stays in the ramp's history */
+const clip = (text: string) => (text.length > MAX_COMMENT_LENGTH ? `${text.slice(0, MAX_COMMENT_LENGTH - 1)}…` : text)
 
 const iso = (date: Date | null | undefined) => (date ? date.toISOString() : null)
 
@@ -225,7 +228,7 @@ export function createRampService(deps: RampServiceDeps) {
           row.flagKey,
           { restaurantId: rule.restaurantId },
           { enabled: true, rolloutPercent: rule.rolloutPercent },
-          { actor, comment: `ramp ${step.kind}: ${reason}`, rampId: row.id, action: `ramp_${step.kind}` },
+          { actor, comment: clip(`ramp ${step.kind}: ${reason}`), rampId: row.id, action: `ramp_${step.kind}` },
           { skipIfUnchanged: true },
         )
         if (change) changes.push(change)
