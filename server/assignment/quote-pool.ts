@@ -99,7 +99,10 @@ export class QuotePool {
   quote(request: QuoteInput & { signal?: AbortSignal }): Promise<Quote> {
     const { signal, ...input } = request
     if (signal?.aborted) return Promise.reject(new QuoteAborted(signal.reason))
-    if (input.tables.length + input.adjacency.length <= this.inlineFloorSize) {
+    // malformed floors (not arrays) stay inline: the planner answers INVALID_REQUEST at once
+    const size =
+      Array.isArray(input.tables) && Array.isArray(input.adjacency) ? input.tables.length + input.adjacency.length : 0
+    if (size <= this.inlineFloorSize) {
       const quote = quoteTablesWithin(input, this.inlineBranches)
       if (quote) {
         this.counters.inline++

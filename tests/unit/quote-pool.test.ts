@@ -88,6 +88,12 @@ describe('QuotePool', () => {
     expect(p.counters).toMatchObject({ inline: 0, offloaded: 1 })
   })
 
+  it('answers a malformed request INVALID_REQUEST, as quoteTables does', async () => {
+    const p = pool({ inlineFloorSize: 0 })
+    const quote = await p.quote({ ...request(smallFloor()), tables: null as unknown as TableSpec[] })
+    expect(quote).toMatchObject({ ok: false, reason: 'INVALID_REQUEST' })
+  })
+
   it('rejects an already aborted quote without running it', async () => {
     const p = pool({ inlineBranches: 1 })
     const controller = new AbortController()
