@@ -45,7 +45,7 @@ export interface StartOptions extends EngineOptions {
 async function pagesHandler(
   engine: Engine,
   dev: boolean,
-): Promise<{ pages: RequestHandler; before: RequestHandler[] }> {
+): Promise<{ pages: RequestHandler; beforePages: RequestHandler[] }> {
   const getLoadContext = (req: express.Request, res: express.Response) => ({
     engine,
     clientIp: req.ip,
@@ -126,7 +126,7 @@ export async function startServer(config: Config, options: StartOptions = {}): P
     }
     const pageHandlers = options.apiOnly ? undefined : await pagesHandler(engine, options.dev ?? false)
     const app = createHttpApp(engine, {
-      ...(pageHandlers ? { pages: pageHandlers.pages, beforePages: pageHandlers.before } : {}),
+      ...(pageHandlers ? { pages: pageHandlers.pages, beforePages: pageHandlers.beforePages } : {}),
       devServer: options.dev ?? false,
     })
     const server = http.createServer(app)

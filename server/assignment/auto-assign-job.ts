@@ -129,9 +129,13 @@ async function jobAttemptsSoFar(db: Executor, bookingId: string): Promise<number
   return Number(row?.n ?? 0)
 }
 
-function policyFor(deps: AssignmentDeps, booking: Booking | undefined, timings: RetryTimings): RetryPolicy {
+async function policyFor(
+  deps: AssignmentDeps,
+  booking: Booking | undefined,
+  timings: RetryTimings,
+): Promise<RetryPolicy> {
   const context = { restaurantId: booking?.restaurantId ?? null, bookingId: booking?.id ?? null }
-  return deps.flags.boolean('auto_assign.retry_policy_v2', context)
+  return (await deps.flags.boolean('auto_assign.retry_policy_v2', context))
     ? retryPolicyV2(timings)
     : legacyRetryPolicy(timings)
 }
@@ -168,10 +172,10 @@ export async function runAutoAssignAttempt(
   }
 
   const coordinator = deps.v3?.coordinator
-  if (coordinator && selectPipeline(deps.flags, booking).pipeline === 'v3')
+  if (coordinator && (await selectPipeline(deps.flags, booking)).pipeline === 'v3')
     return runV3JobAttempt(deps, coordinator, booking, attemptsSoFar)
 
-  const policy = policyFor(deps, booking, options.timings)
+  const policy = await policyFor(deps, booking, options.timings)
   const inline = inlineResultOf(data, booking)
   const lastReason = booking.autoAssignLastResult?.reason ?? inline?.reason ?? null
   const started = performance.now()

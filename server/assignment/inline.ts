@@ -90,7 +90,7 @@ export async function inlineAutoAssign(
     context: { timeout_ms: timeoutMs },
   })
 
-  const choice = options.pipeline ?? selectPipeline(deps.flags, booking)
+  const choice = options.pipeline ?? (await selectPipeline(deps.flags, booking))
   const v3 = choice.pipeline === 'v3' ? deps.v3?.coordinator : undefined
   const attemptPromise = v3
     ? runV3Inline(v3, booking)

@@ -178,7 +178,7 @@ export function createBookingService(
    * intake died before finishing is answered as it stands; its job seats it.
    */
   async function settledBooking(booking: Booking): Promise<Booking> {
-    const timeoutMs = deps.flags.number('inline_auto_assign.timeout_ms', {
+    const timeoutMs = await deps.flags.number('inline_auto_assign.timeout_ms', {
       restaurantId: booking.restaurantId,
       bookingId: booking.id,
     })
@@ -245,7 +245,7 @@ export function createBookingService(
   async function insertWithFirstJob(request: IntakeRequest) {
     const { input, restaurant, startAt, zoneId, now } = request
     const window = blockWindow(restaurant, startAt, input.partySize, input.durationMinutes)
-    const inlineTimeoutMs = deps.flags.number('inline_auto_assign.timeout_ms', { restaurantId: restaurant.id })
+    const inlineTimeoutMs = await deps.flags.number('inline_auto_assign.timeout_ms', { restaurantId: restaurant.id })
     return db.transaction(async (tx) => {
       // one statement: creation is not a state transition, so no history row is written for it;
       // the first quote's availability comes back with it
@@ -286,7 +286,7 @@ export function createBookingService(
    */
   async function inlineAttempt(booking: Booking, availability: Availability): Promise<InlineOutcome | null> {
     try {
-      const pipeline = selectPipeline(deps.flags, booking)
+      const pipeline = await selectPipeline(deps.flags, booking)
       return await inlineAutoAssign(deps, booking, { queueOnFailure: true, availability, pipeline })
     } catch (error) {
       deps.events.record({

@@ -80,7 +80,13 @@ async function main() {
     // no background workers: each evening's result depends on the evening alone (see run-evening.ts)
     { inMemory: true, workers: false },
   )
-  if (options.reseat) await engine.flags.setRule('assignment.reseat', null, { enabled: true }, 'simulator')
+  if (options.reseat)
+    await engine.flags.setRule(
+      'assignment.reseat',
+      { restaurantId: null },
+      { enabled: true },
+      { actor: 'simulator', comment: 'simulate --reseat' },
+    )
   const interactive = process.stderr.isTTY
   try {
     const reports = await runQuality(engine, {

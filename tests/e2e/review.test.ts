@@ -60,7 +60,12 @@ beforeAll(async () => {
   fs.mkdirSync(screenshotDir, { recursive: true })
   const imported = await server.engine.restaurants.putFloor('review-bistro', reviewFloor())
   // a hard failure goes straight to review under retry policy v2, without minutes of backoff
-  await server.engine.flags.setRule('auto_assign.retry_policy_v2', imported.id, { enabled: true, value: true }, 'e2e')
+  await server.engine.flags.setRule(
+    'auto_assign.retry_policy_v2',
+    { restaurantId: imported.id },
+    { enabled: true, value: true },
+    { actor: 'e2e', comment: 'test setup' },
+  )
 })
 
 afterAll(async () => {

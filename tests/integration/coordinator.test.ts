@@ -27,7 +27,12 @@ describe(`pipeline V3 coordinator (${driver})`, () => {
   beforeAll(async () => {
     engine = await createTestEngine({}, { workers: false })
     restaurantId = await seedRestaurant(engine)
-    await engine.flags.setRule('assignment.pipeline_v3', restaurantId, { enabled: true }, 'test')
+    await engine.flags.setRule(
+      'assignment.pipeline_v3',
+      { restaurantId: restaurantId },
+      { enabled: true },
+      { actor: 'test', comment: 'test setup' },
+    )
   })
   afterAll(async () => {
     await engine.dispose()
@@ -125,7 +130,12 @@ describe(`pipeline V3 coordinator (${driver})`, () => {
   })
 
   it('bulkhead full: retry(2000) with the booking untouched; confirmed once a permit frees', async () => {
-    await engine.flags.setRule('assignment.pipeline_v3_max_parallel', restaurantId, { enabled: true, value: 1 }, 'test')
+    await engine.flags.setRule(
+      'assignment.pipeline_v3_max_parallel',
+      { restaurantId: restaurantId },
+      { enabled: true, value: 1 },
+      { actor: 'test', comment: 'test setup' },
+    )
     const occupier = await insertBooking(engine, restaurantId, { startAt: nextDay() })
     const permit = await engine.v3.resilience.bulkhead.tryAcquire(restaurantId, occupier.id, 1)
     expect(permit).not.toBeNull()
@@ -136,11 +146,21 @@ describe(`pipeline V3 coordinator (${driver})`, () => {
     expect(await footprint(booking.id)).toEqual(before)
     await permit!.release()
     expect((await engine.v3.coordinator.processBooking(booking.id)).outcome).toBe('confirmed')
-    await engine.flags.setRule('assignment.pipeline_v3_max_parallel', restaurantId, { enabled: false }, 'test')
+    await engine.flags.setRule(
+      'assignment.pipeline_v3_max_parallel',
+      { restaurantId: restaurantId },
+      { enabled: false },
+      { actor: 'test', comment: 'test setup' },
+    )
   })
 
   it('never more than max_parallel in flight for a restaurant', async () => {
-    await engine.flags.setRule('assignment.pipeline_v3_max_parallel', restaurantId, { enabled: true, value: 2 }, 'test')
+    await engine.flags.setRule(
+      'assignment.pipeline_v3_max_parallel',
+      { restaurantId: restaurantId },
+      { enabled: true, value: 2 },
+      { actor: 'test', comment: 'test setup' },
+    )
     let peak = 0
     const { coordinator, resilience } = coordinatorWith({
       beforeV3Decide: async () => {
@@ -158,7 +178,12 @@ describe(`pipeline V3 coordinator (${driver})`, () => {
     for (const result of results.filter((r) => r.outcome === 'retry'))
       expect(['created', 'assignment_pending']).toContain((await footprint(result.bookingId)).state)
     await resilience.close()
-    await engine.flags.setRule('assignment.pipeline_v3_max_parallel', restaurantId, { enabled: false }, 'test')
+    await engine.flags.setRule(
+      'assignment.pipeline_v3_max_parallel',
+      { restaurantId: restaurantId },
+      { enabled: false },
+      { actor: 'test', comment: 'test setup' },
+    )
   })
 
   it('breaker: infrastructure failures open it (retry without touching the booking), a half-open probe recovers', async () => {

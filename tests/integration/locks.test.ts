@@ -87,7 +87,12 @@ describe(`coordinator on Redis locks (${driver})`, () => {
   beforeAll(async () => {
     engine = await createTestEngine({ REDIS_URL }, { workers: false, v3: { redisPrefix: prefix } })
     restaurantId = await seedRestaurant(engine)
-    await engine.flags.setRule('assignment.pipeline_v3', restaurantId, { enabled: true }, 'test')
+    await engine.flags.setRule(
+      'assignment.pipeline_v3',
+      { restaurantId: restaurantId },
+      { enabled: true },
+      { actor: 'test', comment: 'test setup' },
+    )
   })
   afterAll(async () => {
     await engine.dispose()

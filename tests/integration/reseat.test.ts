@@ -58,7 +58,12 @@ describe('online re-seating (assignment.reseat)', () => {
 
   it('moves a not-yet-started booking to make room, in one transaction, and records the move', async () => {
     const { restaurantId, pairId } = await setUp(engine, 'reseat-on', inDays(3, 19))
-    await engine.flags.setRule('assignment.reseat', restaurantId, { enabled: true }, 'test')
+    await engine.flags.setRule(
+      'assignment.reseat',
+      { restaurantId: restaurantId },
+      { enabled: true },
+      { actor: 'test', comment: 'test setup' },
+    )
     const four = await engine.bookings.create({
       restaurant: 'reseat-on',
       startAt: inDays(3, 19),
@@ -97,7 +102,12 @@ describe('online re-seating (assignment.reseat)', () => {
 
   it('never moves a pinned booking or one that starts within the lead time', async () => {
     const pinned = await setUp(engine, 'reseat-pinned', inDays(3, 19))
-    await engine.flags.setRule('assignment.reseat', pinned.restaurantId, { enabled: true }, 'test')
+    await engine.flags.setRule(
+      'assignment.reseat',
+      { restaurantId: pinned.restaurantId },
+      { enabled: true },
+      { actor: 'test', comment: 'test setup' },
+    )
     await engine.db.execute(sql`update bookings set pinned = true where id = ${pinned.pairId}`)
     const four = await engine.bookings.create({
       restaurant: 'reseat-pinned',
@@ -110,7 +120,12 @@ describe('online re-seating (assignment.reseat)', () => {
 
     const soon = new Date(Date.now() + 30 * 60_000).toISOString()
     const starting = await setUp(engine, 'reseat-soon', soon)
-    await engine.flags.setRule('assignment.reseat', starting.restaurantId, { enabled: true }, 'test')
+    await engine.flags.setRule(
+      'assignment.reseat',
+      { restaurantId: starting.restaurantId },
+      { enabled: true },
+      { actor: 'test', comment: 'test setup' },
+    )
     const late = await engine.bookings.create({
       restaurant: 'reseat-soon',
       startAt: soon,

@@ -43,7 +43,8 @@ describe(`review pages: permissions per role (${driver})`, () => {
         password: 'pw-123456',
         roles: [role],
       })
-      const session = (await engine.auth.signIn(`${role}@example.com`, 'pw-123456'))!
+      const session = await engine.auth.signIn(`${role}@example.com`, 'pw-123456', { clientIp: '127.0.0.1' })
+      if (!session.ok) throw new Error(`could not sign in as ${role}: ${session.message}`)
       const setCookie = await commitSessionCookie(context, session.token, session.expiresAt)
       cookies.set(role, setCookie.split(';')[0]!)
     }

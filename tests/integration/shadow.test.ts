@@ -32,7 +32,12 @@ describe(`shadow mode (${driver})`, () => {
     api = await serveApi(engine)
     const put = await api.request('PUT', '/api/restaurants/ahead', lookAheadFloor)
     restaurantId = put.body.restaurant.id
-    await engine.flags.setRule('assignment.pipeline_v3_shadow', restaurantId, { enabled: true }, 'test')
+    await engine.flags.setRule(
+      'assignment.pipeline_v3_shadow',
+      { restaurantId: restaurantId },
+      { enabled: true },
+      { actor: 'test', comment: 'test setup' },
+    )
   })
   afterAll(async () => {
     await api.close()
@@ -193,7 +198,12 @@ describe(`shadow mode (${driver})`, () => {
   })
 
   it('with V3 on for the restaurant there is no shadow run: V3 acts alone', async () => {
-    await engine.flags.setRule('assignment.pipeline_v3', restaurantId, { enabled: true }, 'test')
+    await engine.flags.setRule(
+      'assignment.pipeline_v3',
+      { restaurantId: restaurantId },
+      { enabled: true },
+      { actor: 'test', comment: 'test setup' },
+    )
     try {
       const answer = await api.request('POST', '/api/bookings', {
         restaurant: 'ahead',
@@ -213,7 +223,12 @@ describe(`shadow mode (${driver})`, () => {
       ])
       expect(attempts).toEqual([{ pipeline: 'v3', trigger: 'inline' }])
     } finally {
-      await engine.flags.setRule('assignment.pipeline_v3', restaurantId, { enabled: false }, 'test')
+      await engine.flags.setRule(
+        'assignment.pipeline_v3',
+        { restaurantId: restaurantId },
+        { enabled: false },
+        { actor: 'test', comment: 'test setup' },
+      )
     }
   })
 })

@@ -38,7 +38,7 @@ export async function reseatForDecision(
   options: ReseatOptions = {},
 ): Promise<ChosenPlan | null> {
   if (decision.shadow || decision.plans.length > 0 || decision.reason !== 'NO_AVAILABILITY') return null
-  if (!deps.flags.boolean('assignment.reseat', { restaurantId: booking.restaurantId, bookingId: booking.id })) {
+  if (!(await deps.flags.boolean('assignment.reseat', { restaurantId: booking.restaurantId, bookingId: booking.id }))) {
     return null
   }
   const now = deps.now()

@@ -1,5 +1,5 @@
 import { and, asc, count, eq, gte, inArray, isNull, lt, sql, type SQL } from 'drizzle-orm'
-import type { Database, Executor } from '../client.ts'
+import type { Executor } from '../client.ts'
 import { runPrepared, type PreparedStatement } from '../prepared.ts'
 import { availabilityFromRow, busyWindowsJson, type Availability, type AvailabilityColumns } from './availability.ts'
 import { tableAllocations } from '../schema/allocations.ts'

@@ -112,8 +112,8 @@ export function createCoordinator(deps: AssignmentDeps, resilience: V3Resilience
     ...extra,
   })
 
-  function stillV3(booking: Booking) {
-    if (selectPipeline(deps.flags, booking).pipeline !== 'v3') throw new SwitchedToLegacy()
+  async function stillV3(booking: Booking) {
+    if ((await selectPipeline(deps.flags, booking)).pipeline !== 'v3') throw new SwitchedToLegacy()
   }
 
   /** Moves the booking out of the attempt (retry, manual review, failed); tolerates a lost race. */
@@ -162,7 +162,7 @@ export function createCoordinator(deps: AssignmentDeps, resilience: V3Resilience
         return { outcome: 'manual_review', reason: capacity.reason, state: 'failed' }
       }
     }
-    stillV3(booking)
+    await stillV3(booking)
     if (path.length > 0) {
       await machine.walk(
         deps.db,
@@ -173,7 +173,7 @@ export function createCoordinator(deps: AssignmentDeps, resilience: V3Resilience
     }
 
     await deps.faults?.beforeV3Decide?.(booking.id)
-    stillV3(booking)
+    await stillV3(booking)
     const startedAt = deps.now()
     const started = performance.now()
     const decision = await decideV3(deps, booking, snapshot, {
@@ -183,7 +183,7 @@ export function createCoordinator(deps: AssignmentDeps, resilience: V3Resilience
       attemptNumber,
       knobs: DEFAULT_KNOBS,
     })
-    stillV3(booking)
+    await stillV3(booking)
     const committed = await commitDecision(deps, booking, decision, {
       startedAt,
       started,
@@ -223,7 +223,7 @@ export function createCoordinator(deps: AssignmentDeps, resilience: V3Resilience
     if (booking) seenRestaurant.set(bookingId, booking.restaurantId)
     if (!booking || booking.status !== 'pending_allocation' || !OPEN_STATES.includes(booking.assignmentState))
       return { outcome: 'noop', reason: 'terminal_state' }
-    if (selectPipeline(deps.flags, booking).pipeline !== 'v3')
+    if ((await selectPipeline(deps.flags, booking)).pipeline !== 'v3')
       return { outcome: 'retry', delayMs: 0, reason: 'PIPELINE_SWITCHED' }
     const cutoff = booking.startAt.getTime() - options.cutoffMinutes * 60_000
     if (deps.now().getTime() >= cutoff) {
@@ -239,7 +239,7 @@ export function createCoordinator(deps: AssignmentDeps, resilience: V3Resilience
     if (openFor > 0) return { outcome: 'retry', delayMs: openFor, reason: 'CIRCUIT_OPEN' }
 
     const context = { restaurantId: booking.restaurantId, bookingId: booking.id }
-    const max = Math.max(1, deps.flags.number('assignment.pipeline_v3_max_parallel', context))
+    const max = Math.max(1, await deps.flags.number('assignment.pipeline_v3_max_parallel', context))
     const permit = await resilience.bulkhead.tryAcquire(booking.restaurantId, booking.id, max)
     if (!permit) return { outcome: 'retry', delayMs: BULKHEAD_RETRY_MS, reason: 'BULKHEAD_FULL' }
     try {
