@@ -27,6 +27,9 @@ const envSchema = z.object({
   FEATURE_ASSIGNMENT_PIPELINE_V3_SHADOW: booleanFlag.optional(),
   FEATURE_ASSIGNMENT_PIPELINE_V3_MAX_PARALLEL: z.coerce.number().int().min(1).max(64).optional(),
   FEATURE_INLINE_AUTO_ASSIGN_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).optional(),
+  ALERT_WEBHOOK_URL: z.string().url().optional(),
+  ALERT_EMAIL_TO: z.string().email().optional(),
+  ANALYTICS_RAW_RETENTION_DAYS: z.coerce.number().min(0).default(30),
 })
 
 export const DEMO_API_TOKEN = 'dev-token'
@@ -49,6 +52,12 @@ export interface Config {
   jobCutoffMinutes: number
   /** environment kill switches, keyed by flag key */
   flagOverrides: FlagOverrides
+  /** POST every alert transition here (server/alerts/notifier.ts) */
+  alertWebhookUrl: string | undefined
+  /** email every alert transition to this address through the outbox */
+  alertEmailTo: string | undefined
+  /** raw observability events older than this many days are dropped once rolled up; 0 keeps them */
+  analyticsRawRetentionDays: number
 }
 
 export class ConfigError extends Error {
@@ -116,6 +125,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     supabase: e.SUPABASE_URL && e.SUPABASE_ANON_KEY ? { url: e.SUPABASE_URL, anonKey: e.SUPABASE_ANON_KEY } : undefined,
     jobCutoffMinutes: e.MAITRE_JOB_CUTOFF_MINUTES,
     flagOverrides,
+    alertWebhookUrl: e.ALERT_WEBHOOK_URL,
+    alertEmailTo: e.ALERT_EMAIL_TO,
+    analyticsRawRetentionDays: e.ANALYTICS_RAW_RETENTION_DAYS,
   }
 }
 

@@ -8,7 +8,7 @@ import { createEventRecorder, type EventRecorder } from './observability/event-r
 import { createMetrics, type Metrics } from './observability/metrics.ts'
 import { createRestaurantService, type RestaurantService } from './restaurants/restaurant-service.ts'
 import { createAuthService, type AuthService } from './auth/auth-service.ts'
-import { createAnalyticsService, type AnalyticsService } from './analytics/analytics-service.ts'
+import { createAnalytics, type Analytics } from './analytics/analytics.ts'
 import { createFlagService, type FlagService } from './flags/flag-service.ts'
 import { createFloorCache } from './assignment/floor-snapshot.ts'
 import { createPlanCache, type PlanCache } from './assignment/plan-cache.ts'
@@ -36,7 +36,8 @@ export interface Engine {
   restaurants: RestaurantService
   bookings: BookingService
   auth: AuthService
-  analytics: AnalyticsService
+  /** the metric catalogue (MetricReader: analytics.read), rollups, compare */
+  analytics: Analytics
   /** periodic work, one runner per task across processes (server/scheduling) */
   scheduler: Scheduler
   /** what the assignment pipelines use; exposed for tools and tests */
@@ -129,6 +130,14 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
   const review = createReviewService(assignment)
   review.schedule(scheduler)
   if (options.workers !== false) scheduleAutoAssignMaintenance(scheduler, { db, jobs, events, jobExpireInSeconds })
+  const analytics = createAnalytics(database, {
+    retentionMs: config.analyticsRawRetentionDays > 0 ? config.analyticsRawRetentionDays * 86_400_000 : null,
+  })
+  scheduler.every({
+    name: 'analytics.rollup',
+    intervalMs: 15_000,
+    run: ({ now, signal }) => analytics.rollup(now, { signal }).then(() => {}),
+  })
   let closing = false
 
   return {
@@ -151,7 +160,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       onJobDue: () => autoAssignWorker?.wake(),
     }),
     auth: createAuthService(db),
-    analytics: createAnalyticsService(database),
+    analytics,
     scheduler,
     review,
     isClosing: () => closing,

@@ -1,19 +1,25 @@
 import type { LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
-import { Form, Link, useLoaderData, useSubmit } from '@remix-run/react'
-import { useQuery } from '@tanstack/react-query'
-import { LatencyChart, PERCENTILE_COLORS } from '../components/latency-chart.tsx'
+import { Link, useLoaderData } from '@remix-run/react'
+import { ChartFrame } from '../components/chart-frame.tsx'
+import { DataTable } from '../components/data-table.tsx'
+import { EmptyState } from '../components/empty-state.tsx'
+import { FilterBar } from '../components/filter-bar.tsx'
+import { LiveStatus } from '../components/live-status.tsx'
 import { PageHeader } from '../components/page-header.tsx'
+import { PERCENTILE_PALETTE } from '../components/palette.ts'
+import { Tile, Tiles } from '../components/tile.tsx'
+import { TimeSeriesChart, clipFor, clipNote } from '../components/time-series-chart.tsx'
 import { requireUserWithPermission } from '../utils/auth.server.ts'
+import { rangeLabel } from '../utils/dashboard-filters.ts'
 import { formatCount, formatMs, formatPct } from '../utils/format.ts'
 import {
   PERCENTILE_TRIGGERS,
-  PERCENTILE_WINDOWS,
   parsePercentilesFilters,
   percentilesSearch,
   type PercentilesFilters,
 } from '../utils/percentiles-filters.ts'
 import { loadPercentiles, type PercentilesPayload } from '../utils/percentiles.server.ts'
-import { useHydrated } from '../utils/use-hydrated.ts'
+import { useLiveData } from '../utils/use-live-data.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Latency percentiles · Maitre' }]
 
@@ -21,39 +27,40 @@ const REFRESH_MS = 5_000
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUserWithPermission(request, context, 'read:dashboard:any')
-  const filters = parsePercentilesFilters(new URL(request.url).searchParams)
-  return loadPercentiles(context, filters)
+  return loadPercentiles(context, parsePercentilesFilters(new URL(request.url).searchParams))
 }
 
-class RefreshError extends Error {}
+const PLANNER_SERIES = [
+  { key: 'p50', label: 'p50', color: PERCENTILE_PALETTE.p50 },
+  { key: 'p90', label: 'p90', color: PERCENTILE_PALETTE.p90 },
+  { key: 'p95', label: 'p95', color: PERCENTILE_PALETTE.p95 },
+  { key: 'p99', label: 'p99', color: PERCENTILE_PALETTE.p99 },
+]
+const INLINE_SERIES = [
+  { key: 'p50', label: 'p50', color: PERCENTILE_PALETTE.p50 },
+  { key: 'p95', label: 'p95', color: PERCENTILE_PALETTE.p95 },
+  { key: 'p99', label: 'p99', color: PERCENTILE_PALETTE.p99 },
+]
 
-async function fetchPercentiles(filters: PercentilesFilters, signal: AbortSignal): Promise<PercentilesPayload> {
-  const response = await fetch(`/resources/percentiles?${percentilesSearch(filters)}`, {
-    signal,
-    headers: { Accept: 'application/json' },
-  })
-  const isJson = response.headers.get('Content-Type')?.includes('application/json') ?? false
-  if (response.redirected || !isJson) throw new RefreshError('Your session ended; reload the page to sign in again.')
-  if (response.status === 403) throw new RefreshError('Your role no longer allows this dashboard.')
-  if (!response.ok) throw new RefreshError(`The server answered ${response.status}.`)
-  return (await response.json()) as PercentilesPayload
-}
+type Bucket = { t: number } & Record<string, number | null>
 
 export default function Percentiles() {
-  const initial = useLoaderData<typeof loader>()
-  const filters = initial.filters
-  const query = useQuery({
-    queryKey: ['percentiles', filters.window, filters.restaurant, filters.trigger],
-    queryFn: ({ signal }) => fetchPercentiles(filters, signal),
-    initialData: initial,
-    initialDataUpdatedAt: initial.generatedAt,
-    refetchInterval: REFRESH_MS,
-  })
-  const data = query.data
+  const initial = useLoaderData<typeof loader>() as PercentilesPayload
+  const search = percentilesSearch(initial.filters)
+  const live = useLiveData<PercentilesPayload>(`/resources/percentiles?${search}`, initial, REFRESH_MS)
+  const data = live.data
+  const filters = data.filters
   const { planner, inline } = data
-  const windowLabel = PERCENTILE_WINDOWS[filters.window].label.toLowerCase()
+  const windowLabel = rangeLabel(filters)
   const restaurantName = data.restaurants.find((r) => r.slug === filters.restaurant)?.name
   const empty = planner.totals.count === 0 && inline.totals.runs === 0
+  const plannerClip = clipFor(
+    planner.buckets.flatMap((b) => PLANNER_SERIES.map((s) => b[s.key as 'p50']).filter(isNumber)),
+  )
+  const inlineClip = clipFor(
+    inline.buckets.flatMap((b) => INLINE_SERIES.map((s) => b[s.key as 'p50']).filter(isNumber)),
+  )
+  const csvHref = `/resources/percentiles?${search}&format=csv`
 
   return (
     <>
@@ -61,10 +68,12 @@ export default function Percentiles() {
         title="Latency percentiles"
         description="How long the planner takes per call, and how inline auto-assign does within its deadline."
       >
-        <LiveStatus updatedAt={query.dataUpdatedAt} error={query.isError ? query.error : null} />
+        <LiveStatus updatedAt={live.updatedAt} error={live.error} intervalMs={REFRESH_MS} />
       </PageHeader>
 
-      <FilterForm filters={filters} restaurants={data.restaurants} />
+      <FilterBar filters={filters} restaurants={data.restaurants}>
+        <TriggerFilter filters={filters} />
+      </FilterBar>
 
       {data.unknownRestaurant ? (
         <div className="alert alert-warning" role="status">
@@ -73,11 +82,10 @@ export default function Percentiles() {
       ) : null}
 
       {empty ? (
-        <section className="panel empty-state" data-testid="percentiles-empty">
-          <h2>
-            No planner telemetry in the {windowLabel}
-            {restaurantName ? ` for ${restaurantName}` : ''}
-          </h2>
+        <EmptyState
+          title={`No planner telemetry in the ${windowLabel}${restaurantName ? ` for ${restaurantName}` : ''}`}
+          testId="percentiles-empty"
+        >
           <p className="muted">Points appear here as bookings arrive; this page refreshes by itself every 5 seconds.</p>
           <ul>
             <li>
@@ -85,7 +93,10 @@ export default function Percentiles() {
               so the traffic simulator sends them.
             </li>
             <li>
-              Widen the window: <Link to={`?${percentilesSearch({ ...filters, window: '7d' })}`}>last 7 days</Link>
+              Widen the window:{' '}
+              <Link to={`?${percentilesSearch({ ...filters, window: '7d', from: undefined, to: undefined })}`}>
+                last 7 days
+              </Link>
               {filters.restaurant || filters.trigger !== 'all' ? (
                 <>
                   , or <Link to="?window=7d">every restaurant and caller</Link>
@@ -94,10 +105,10 @@ export default function Percentiles() {
               .
             </li>
           </ul>
-        </section>
+        </EmptyState>
       ) : (
         <>
-          <div className="tiles" data-testid="percentile-tiles">
+          <Tiles testId="percentile-tiles">
             <Tile
               label="Planner p50"
               value={formatMs(planner.totals.p50)}
@@ -122,31 +133,27 @@ export default function Percentiles() {
               note={`${formatCount(inline.totals.timeouts)} of ${formatCount(inline.totals.runs)} inline runs`}
               testId="tile-inline-timeout"
             />
-          </div>
+          </Tiles>
 
-          <section className="panel">
-            <div className="panel-header">
-              <h2>Planner duration</h2>
-              <span className="muted">
-                {PERCENTILE_TRIGGERS[filters.trigger]} · {restaurantName ?? 'all restaurants'} · per{' '}
-                {bucketLabel(data.range.bucketSeconds)}
-              </span>
-            </div>
-            <LatencyChart
+          <ChartFrame
+            title="Planner duration"
+            meta={`${PERCENTILE_TRIGGERS[filters.trigger]} · ${restaurantName ?? 'all restaurants'} · per ${bucketLabel(data.range.bucketSeconds)}`}
+            csvHref={csvHref}
+            note={clipNote(plannerClip, 'ms')}
+            table={<PercentileTable buckets={planner.buckets as Bucket[]} series={PLANNER_SERIES} countKey="count" />}
+          >
+            <TimeSeriesChart
               label="Planner duration p50, p90, p95 and p99 over time"
               data={planner.buckets}
               range={data.range}
-              series={[
-                { key: 'p50', label: 'p50', color: PERCENTILE_COLORS.p50 },
-                { key: 'p90', label: 'p90', color: PERCENTILE_COLORS.p90 },
-                { key: 'p95', label: 'p95', color: PERCENTILE_COLORS.p95 },
-                { key: 'p99', label: 'p99', color: PERCENTILE_COLORS.p99 },
-              ]}
+              unit="ms"
+              series={PLANNER_SERIES}
+              clip={plannerClip}
             />
-          </section>
+          </ChartFrame>
 
           <h2 className="section-title">Inline auto-assign</h2>
-          <div className="tiles">
+          <Tiles>
             <Tile
               label="Inline p50"
               value={formatMs(inline.totals.p50)}
@@ -162,146 +169,82 @@ export default function Percentiles() {
             />
             <Tile
               label="Outcomes"
-              value={`${formatCount(inline.totals.confirmed)} / ${formatCount(inline.totals.queued)} / ${formatCount(inline.totals.timeouts)}`}
+              value={`${formatCount(inline.totals.confirmed)} / ${formatCount(inline.totals.runs - inline.totals.confirmed - inline.totals.timeouts)} / ${formatCount(inline.totals.timeouts)}`}
               note="confirmed / queued / timed out"
               small
             />
-          </div>
-          <section className="panel">
-            <div className="panel-header">
-              <h2>Inline duration</h2>
-              <span className="muted">
-                request to answer, under the inline deadline · {restaurantName ?? 'all restaurants'}
-              </span>
-            </div>
-            {inline.totals.runs === 0 ? (
-              <p className="muted">No inline runs in the {windowLabel}.</p>
-            ) : (
-              <LatencyChart
-                label="Inline auto-assign duration p50, p95 and p99 over time"
-                data={inline.buckets}
-                range={data.range}
-                height={240}
-                series={[
-                  { key: 'p50', label: 'p50', color: PERCENTILE_COLORS.p50 },
-                  { key: 'p95', label: 'p95', color: PERCENTILE_COLORS.p95 },
-                  { key: 'p99', label: 'p99', color: PERCENTILE_COLORS.p99 },
-                ]}
-              />
-            )}
-          </section>
+          </Tiles>
+          <ChartFrame
+            title="Inline duration"
+            meta={`request to answer, under the inline deadline · ${restaurantName ?? 'all restaurants'}`}
+            empty={inline.totals.runs === 0 ? `No inline runs in the ${windowLabel}.` : null}
+            note={clipNote(inlineClip, 'ms')}
+            table={<PercentileTable buckets={inline.buckets as Bucket[]} series={INLINE_SERIES} countKey="runs" />}
+          >
+            <TimeSeriesChart
+              label="Inline auto-assign duration p50, p95 and p99 over time"
+              data={inline.buckets}
+              range={data.range}
+              height={240}
+              unit="ms"
+              series={INLINE_SERIES}
+              clip={inlineClip}
+            />
+          </ChartFrame>
         </>
       )}
     </>
   )
 }
 
-function FilterForm({
-  filters,
-  restaurants,
-}: {
-  filters: PercentilesFilters
-  restaurants: Array<{ slug: string; name: string }>
-}) {
-  const submit = useSubmit()
-  // A plain GET form: works without JavaScript (Apply); with it, a change applies at once.
+function TriggerFilter({ filters }: { filters: PercentilesFilters }) {
   return (
-    <Form
-      method="get"
-      className="filters"
-      aria-label="Filters"
-      onChange={(event) => submit(event.currentTarget, { preventScrollReset: true, replace: true })}
-    >
-      <div className="filter">
-        <label htmlFor="filter-window">Time window</label>
-        <select id="filter-window" name="window" defaultValue={filters.window} key={`w-${filters.window}`}>
-          {Object.entries(PERCENTILE_WINDOWS).map(([value, option]) => (
-            <option key={value} value={value}>
-              {option.label}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="filter">
-        <label htmlFor="filter-restaurant">Restaurant</label>
-        <select
-          id="filter-restaurant"
-          name="restaurant"
-          defaultValue={filters.restaurant}
-          key={`r-${filters.restaurant}`}
-        >
-          <option value="">All restaurants</option>
-          {restaurants.map((r) => (
-            <option key={r.slug} value={r.slug}>
-              {r.name}
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="filter">
-        <label htmlFor="filter-trigger">Planner caller</label>
-        <select id="filter-trigger" name="trigger" defaultValue={filters.trigger} key={`t-${filters.trigger}`}>
-          {Object.entries(PERCENTILE_TRIGGERS).map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </div>
-      <button type="submit" className="button button-secondary">
-        Apply
-      </button>
-    </Form>
-  )
-}
-
-function Tile({
-  label,
-  value,
-  unit,
-  note,
-  small,
-  testId,
-}: {
-  label: string
-  value: string
-  unit?: string
-  note?: string
-  small?: boolean
-  testId?: string
-}) {
-  return (
-    <div className="tile" data-testid={testId}>
-      <div className="tile-label">{label}</div>
-      <div className={small ? 'tile-value tile-value-small' : 'tile-value'}>
-        {value}
-        {unit && value !== '—' ? <span className="tile-unit">{unit}</span> : null}
-      </div>
-      {note ? <div className="tile-note">{note}</div> : null}
+    <div className="filter">
+      <label htmlFor="filter-trigger">Planner caller</label>
+      <select id="filter-trigger" name="trigger" defaultValue={filters.trigger} key={`t-${filters.trigger}`}>
+        {Object.entries(PERCENTILE_TRIGGERS).map(([value, label]) => (
+          <option key={value} value={value}>
+            {label}
+          </option>
+        ))}
+      </select>
     </div>
   )
 }
 
-function LiveStatus({ updatedAt, error }: { updatedAt: number; error: Error | null }) {
-  const hydrated = useHydrated()
-  if (!hydrated) return null // without JavaScript there is no live refresh: reload for new data
-  if (error) {
-    return (
-      <span className="live" role="status">
-        <span className="live-dot paused" aria-hidden="true" />
-        Live refresh paused: {error instanceof RefreshError ? error.message : 'the server did not answer.'}
-      </span>
-    )
-  }
+function PercentileTable({
+  buckets,
+  series,
+  countKey,
+}: {
+  buckets: Bucket[]
+  series: Array<{ key: string; label: string }>
+  countKey: string
+}) {
   return (
-    <span className="live" role="status" data-testid="live-status">
-      <span className="live-dot" aria-hidden="true" />
-      Live · every {REFRESH_MS / 1000} s · updated {new Date(updatedAt).toLocaleTimeString()}
-    </span>
+    <DataTable
+      rows={buckets.filter((b) => (b[countKey] ?? 0) > 0)}
+      rowKey={(b) => String(b.t)}
+      caption="Percentiles per bucket"
+      columns={[
+        { key: 't', label: 'Bucket start', render: (b) => new Date(b.t).toLocaleString() },
+        { key: 'n', label: 'Count', numeric: true, render: (b) => formatCount(b[countKey] ?? 0) },
+        ...series.map((s) => ({
+          key: s.key,
+          label: `${s.label} (ms)`,
+          numeric: true,
+          render: (b: Bucket) => formatMs(b[s.key]),
+        })),
+      ]}
+      empty="No data in this window."
+    />
   )
 }
 
+const isNumber = (v: number | null | undefined): v is number => typeof v === 'number'
+
 function bucketLabel(seconds: number): string {
+  if (seconds % 86_400 === 0) return seconds === 86_400 ? 'day' : `${seconds / 86_400} days`
   if (seconds % 3_600 === 0) return seconds === 3_600 ? 'hour' : `${seconds / 3_600} hours`
   if (seconds % 60 === 0) return seconds === 60 ? 'minute' : `${seconds / 60} minutes`
   return `${seconds} s`

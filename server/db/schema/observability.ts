@@ -1,8 +1,8 @@
 import {
+  bigint,
   bigserial,
   doublePrecision,
   index,
-  integer,
   jsonb,
   pgEnum,
   pgTable,
@@ -35,21 +35,44 @@ export const observabilityEvents = pgTable(
   ],
 )
 
-/** Per-minute aggregates so dashboards stay fast when raw events number in millions. */
+/**
+ * Aggregates of the analytics series (server/analytics/series.ts) per minute, hour and day, so
+ * dashboards stay fast when raw events number in millions. Each group is stored for its
+ * restaurant and pipeline and also for '*' (every restaurant, every pipeline): a read takes one
+ * slice instead of summing restaurants at query time. `hist` is a mergeable log-scale sketch of
+ * the series' value (server/analytics/sketch.ts): bucket index -> count.
+ */
 export const observabilityRollups = pgTable(
   'observability_rollups',
   {
-    minute: timestamp('minute', { withTimezone: true }).notNull(),
-    eventType: text('event_type').notNull(),
-    restaurantId: uuid('restaurant_id').notNull(),
-    count: integer('count').notNull(),
-    durationSumMs: doublePrecision('duration_sum_ms').notNull().default(0),
-    /** log-scale latency histogram: bucket index -> count */
-    durationBuckets: jsonb('duration_buckets').$type<Record<string, number>>().notNull().default({}),
-    failures: integer('failures').notNull().default(0),
+    series: text('series').notNull(),
+    /** restaurant id, '*' for every restaurant, '' for events without one */
+    restaurantKey: text('restaurant_key').notNull(),
+    /** 'legacy' | 'v3', or '*' for every pipeline */
+    pipelineKey: text('pipeline_key').notNull(),
+    grain: text('grain').$type<'minute' | 'hour' | 'day'>().notNull(),
+    bucketStart: timestamp('bucket_start', { withTimezone: true }).notNull(),
+    label: text('label').notNull(),
+    count: bigint('count', { mode: 'number' }).notNull(),
+    countA: bigint('count_a', { mode: 'number' }).notNull().default(0),
+    countB: bigint('count_b', { mode: 'number' }).notNull().default(0),
+    valueSum: doublePrecision('value_sum').notNull().default(0),
+    valueMax: doublePrecision('value_max'),
+    hist: jsonb('hist').$type<Record<string, number>>().notNull().default({}),
   },
-  (t) => [primaryKey({ columns: [t.minute, t.eventType, t.restaurantId] })],
+  (t) => [
+    primaryKey({
+      name: 'observability_rollups_pk',
+      columns: [t.series, t.restaurantKey, t.pipelineKey, t.grain, t.bucketStart, t.label],
+    }),
+  ],
 )
+
+/** How far each grain is rolled up: [.., rolled_until) is in observability_rollups. */
+export const observabilityRollupMarks = pgTable('observability_rollup_marks', {
+  grain: text('grain').primaryKey(),
+  rolledUntil: timestamp('rolled_until', { withTimezone: true }).notNull(),
+})
 
 export type ObservabilityEvent = typeof observabilityEvents.$inferSelect
 export type NewObservabilityEvent = typeof observabilityEvents.$inferInsert
