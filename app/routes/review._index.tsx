@@ -1,12 +1,12 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from '@remix-run/node'
 import { Form, useLoaderData, useSearchParams } from '@remix-run/react'
-import { useQuery } from '@tanstack/react-query'
 import { PageHeader } from '../components/page-header.tsx'
-import { LiveIndicator } from '../components/review/live-indicator.tsx'
+import { LiveStatus } from '../components/live-status.tsx'
 import { QueueList } from '../components/review/queue-list.tsx'
 import reviewStyles from '../styles/review.css?url'
 import { requireUserWithPermission } from '../utils/auth.server.ts'
-import { loadReviewQueue, parseQueueFilters, type QueueFilters, type QueuePayload } from '../utils/review.server.ts'
+import { loadReviewQueue, parseQueueFilters } from '../utils/review.server.ts'
+import { useLiveData } from '../utils/use-live-data.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Manual review · Maitre' }]
 export const links: LinksFunction = () => [{ rel: 'stylesheet', href: reviewStyles }]
@@ -16,18 +16,6 @@ const REFRESH_MS = 3_000
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const user = await requireUserWithPermission(request, context, 'read:review:any')
   return loadReviewQueue(context, user, parseQueueFilters(new URL(request.url).searchParams))
-}
-
-class RefreshError extends Error {}
-
-async function fetchQueue(filters: QueueFilters, signal: AbortSignal): Promise<QueuePayload> {
-  const search = filters.restaurant ? `?${new URLSearchParams({ restaurant: filters.restaurant })}` : ''
-  const response = await fetch(`/resources/review-queue${search}`, { signal, headers: { Accept: 'application/json' } })
-  const isJson = response.headers.get('Content-Type')?.includes('application/json') ?? false
-  if (response.redirected || !isJson) throw new RefreshError('your session ended; reload to sign in again')
-  if (response.status === 403) throw new RefreshError('your role no longer allows this page')
-  if (!response.ok) throw new RefreshError(`the server answered ${response.status}`)
-  return (await response.json()) as QueuePayload
 }
 
 const DONE_TEXT: Record<string, (ref: string, tables: string) => string> = {
@@ -40,15 +28,10 @@ export default function ReviewQueue() {
   const initial = useLoaderData<typeof loader>()
   const filters = initial.filters
   const [params] = useSearchParams()
-  const query = useQuery({
-    queryKey: ['review-queue', filters.restaurant ?? ''],
-    queryFn: ({ signal }) => fetchQueue(filters, signal),
-    initialData: initial,
-    initialDataUpdatedAt: initial.generatedAt,
-    refetchInterval: REFRESH_MS,
-  })
+  const search = filters.restaurant ? `?${new URLSearchParams({ restaurant: filters.restaurant })}` : ''
+  const live = useLiveData(`/resources/review-queue${search}`, initial, REFRESH_MS)
   // after an action redirects here the loader's answer is newer than a cached poll: show the newer
-  const data = query.data.generatedAt >= initial.generatedAt ? query.data : initial
+  const data = live.data.generatedAt >= initial.generatedAt ? live.data : initial
   const done = params.get('done')
   const doneText = done && DONE_TEXT[done]?.(params.get('ref') ?? 'The booking', params.get('tables') ?? 'its tables')
 
@@ -62,7 +45,7 @@ export default function ReviewQueue() {
             : 'Bookings the engine could not seat, most urgent first. Your role can watch the queue; staff act on it.'
         }
       >
-        <LiveIndicator updatedAt={query.dataUpdatedAt} error={query.isError ? query.error : null} />
+        <LiveStatus updatedAt={live.updatedAt} error={live.error} intervalMs={REFRESH_MS} />
       </PageHeader>
 
       {doneText ? (

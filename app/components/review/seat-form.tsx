@@ -74,6 +74,11 @@ export function SeatForm({
           ))}
         </select>
       </div>
+      {startAt !== bookingStartAt ? (
+        <p className="muted" data-testid="move-note">
+          The floor shows the booked time; whether the tables are free at the new time is checked when you seat.
+        </p>
+      ) : null}
       <button type="submit" className="button button-primary" disabled={busy || (controlled && selected.size === 0)}>
         {startAt === bookingStartAt ? 'Seat at selected tables' : 'Move and seat at selected tables'}
       </button>
