@@ -5,7 +5,7 @@
 //   next one (the target: 2 minutes; with slots sleeping between attempts this took ~30 min),
 // - idle_ms: until, in addition, no job is due and unserved (the queue has caught up),
 // - all_terminal_ms: until every booking is terminal.
-// Run: npm run bench:drain [-- --runs=N --policy=v1|v2|both]
+// Run: npm run bench:drain [-- --runs=N --policy=v1|v2|both --out=bench/results/drain.json]
 import fs from 'node:fs'
 import os from 'node:os'
 import pg from 'pg'
@@ -194,5 +194,5 @@ const report = {
   results,
 }
 fs.mkdirSync('bench/results', { recursive: true })
-fs.writeFileSync('bench/results/drain.json', JSON.stringify(report, null, 2) + '\n')
+fs.writeFileSync(arg('out') ?? 'bench/results/drain.json', JSON.stringify(report, null, 2) + '\n')
 console.log(JSON.stringify(byPolicy, null, 2))
