@@ -19,8 +19,10 @@ export interface ShadowRequest {
 export interface ShadowRunnerOptions {
   /** a V3 decide slower than this is recorded as an error and abandoned */
   timeoutMs?: number
-  /** shadow runs waiting or running; beyond, new ones are dropped (and counted), never queued */
+  /** shadow runs waiting; beyond, new ones are dropped (and counted) */
   maxPending?: number
+  /** shadow runs at once: a burst of bookings must not share the CPU with a burst of shadow work */
+  concurrency?: number
 }
 
 class ShadowTimeout extends Error {}
@@ -43,8 +45,10 @@ const sideOf = (decision: Decision | null, error?: string): ShadowSide => {
  */
 export function createShadowRunner(deps: AssignmentDeps, options: ShadowRunnerOptions = {}) {
   const timeoutMs = options.timeoutMs ?? 2_000
-  const maxPending = options.maxPending ?? 256
+  const maxPending = options.maxPending ?? 1000
+  const concurrency = options.concurrency ?? 2
   const inFlight = new Set<Promise<void>>()
+  const waiting: ShadowRequest[] = []
   let dropped = 0
   let compared = 0
   let failed = 0
@@ -119,26 +123,40 @@ export function createShadowRunner(deps: AssignmentDeps, options: ShadowRunnerOp
     })
   }
 
-  return {
-    /** Queues a comparison after the current request's work; returns at once. */
-    schedule(request: ShadowRequest): void {
-      if (inFlight.size >= maxPending) {
-        dropped++
-        return
-      }
-      const task: Promise<void> = new Promise<void>((resolve) => setImmediate(resolve))
-        .then(() => run(request))
+  function pump(): void {
+    while (inFlight.size < concurrency && waiting.length > 0) {
+      const request = waiting.shift()!
+      const task: Promise<void> = run(request)
         .catch((caught) => {
           failed++
           console.error(`[shadow] comparison for ${request.booking.id} failed:`, (caught as Error).message)
         })
-        .finally(() => inFlight.delete(task))
+        .finally(() => {
+          inFlight.delete(task)
+          setImmediate(pump)
+        })
       inFlight.add(task)
+    }
+  }
+
+  return {
+    /** Queues a comparison after the current request's work; returns at once. */
+    schedule(request: ShadowRequest): void {
+      if (waiting.length >= maxPending) {
+        dropped++
+        return
+      }
+      waiting.push(request)
+      // a later macrotask: the request that scheduled it answers first
+      setImmediate(pump)
     },
     async drain(): Promise<void> {
-      while (inFlight.size > 0) await Promise.all([...inFlight])
+      while (inFlight.size > 0 || waiting.length > 0) {
+        pump()
+        await Promise.all([...inFlight])
+      }
     },
-    stats: () => ({ pending: inFlight.size, compared, dropped, failed }),
+    stats: () => ({ pending: inFlight.size + waiting.length, compared, dropped, failed }),
   }
 }
 
