@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Config } from './config.ts'
-import { openDatabase, type Database, type DatabaseHandle } from './db/client.ts'
+import { openDatabase, type Database, type DatabaseHandle, type DatabaseTimeouts } from './db/client.ts'
 import { applyMigrations } from './db/migrate.ts'
 import { ensureQueue, startJobQueue, type JobQueue } from './jobs/queue.ts'
 import { createEventRecorder, type EventRecorder } from './observability/event-recorder.ts'
@@ -11,6 +11,7 @@ import { createAuthService, type AuthService } from './auth/auth-service.ts'
 import { createAnalytics, type Analytics } from './analytics/analytics.ts'
 import { createAlertService, type AlertService } from './alerts/alert-service.ts'
 import { createAlertNotifier, type SendAlertEmail } from './alerts/notifier.ts'
+import { enqueueNotification } from './notify/outbox-queries.ts'
 import { createFlagService, type FlagService } from './flags/flag-service.ts'
 import { createFloorCache } from './assignment/floor-snapshot.ts'
 import { createPlanCache, type PlanCache } from './assignment/plan-cache.ts'
@@ -22,6 +23,7 @@ import { createRestaurantDirectory } from './restaurants/restaurant-directory.ts
 import { createMailTransport } from './notify/mail-transport.ts'
 import { startOutboxWorker, type OutboxWorker } from './notify/outbox-worker.ts'
 import { createScheduler, type Scheduler } from './scheduling/scheduler.ts'
+import { scheduleAutoAssignMaintenance } from './jobs/auto-assign-sweep.ts'
 
 export interface Engine {
   config: Config
@@ -45,6 +47,7 @@ export interface Engine {
   assignment: AssignmentDeps
   /** true once close() has begun: health checks answer 503 while draining */
   isClosing(): boolean
+  /** drains (jobs in flight get `drainTimeoutMs` to finish, the rest are redelivered) and closes */
   close(): Promise<void>
 }
 
@@ -54,8 +57,12 @@ export interface EngineOptions {
   /** background job timings (tests shorten them) */
   retryTimings?: Partial<RetryTimings>
   holdTtlMs?: number
-  /** seconds before pg-boss redelivers a job whose process died */
+  /** seconds before pg-boss redelivers a job whose process died (default 30: a job is one attempt) */
   jobExpireInSeconds?: number
+  /** how long close() waits for jobs in flight before leaving them to redelivery (default 4000) */
+  drainTimeoutMs?: number
+  /** statement and connection timeouts (Postgres) */
+  databaseTimeouts?: Partial<DatabaseTimeouts>
   /** parallel auto-assign jobs in this process */
   workerConcurrency?: number
   /** pg-boss maintenance (expiry of dead deliveries) interval */
@@ -75,6 +82,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     databaseUrl: config.databaseUrl,
     // a subfolder: PGlite wants its directory to itself (DATA_DIR also holds the demo session secret)
     dataDir: options.inMemory ? undefined : path.join(config.dataDir, 'pglite'),
+    timeouts: options.databaseTimeouts,
   })
   try {
     await applyMigrations(database)
@@ -103,7 +111,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     now,
     faults: options.faults,
   }
-  const jobExpireInSeconds = options.jobExpireInSeconds ?? 15 * 60
+  const jobExpireInSeconds = options.jobExpireInSeconds ?? 30
   const timings: RetryTimings = { ...DEFAULT_RETRY_TIMINGS, ...options.retryTimings }
   let autoAssignWorker: AutoAssignWorker | undefined
   let outboxWorker: OutboxWorker | undefined
@@ -111,7 +119,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
   if (options.workers !== false) {
     outboxWorker = startOutboxWorker({ db, transport: mailTransport, events })
     assignment.onEmailQueued = () => outboxWorker?.wake()
-    autoAssignWorker = await startAutoAssignWorker(assignment, jobs, {
+    autoAssignWorker = startAutoAssignWorker(assignment, jobs, {
       timings,
       cutoffMinutes: config.jobCutoffMinutes,
       concurrency: options.workerConcurrency ?? 4,
@@ -120,6 +128,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
   }
   const directory = createRestaurantDirectory(db)
   const scheduler = createScheduler({ db, now })
+  if (options.workers !== false) scheduleAutoAssignMaintenance(scheduler, { db, jobs, events, jobExpireInSeconds })
   const analytics = createAnalytics(database, {
     retentionMs: config.analyticsRawRetentionDays > 0 ? config.analyticsRawRetentionDays * 86_400_000 : null,
   })
@@ -137,7 +146,19 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     notifier: createAlertNotifier({
       webhookUrl: config.alertWebhookUrl,
       emailTo: config.alertEmailTo,
-      sendEmail: options.sendAlertEmail,
+      // mail that is not about a booking goes through the outbox (at most once per transition)
+      sendEmail:
+        options.sendAlertEmail ??
+        (async (mail) => {
+          await enqueueNotification(db, {
+            kind: 'alert',
+            recipient: mail.to,
+            subject: mail.subject,
+            body: mail.text,
+            dedupeKey: mail.key,
+          })
+          outboxWorker?.wake()
+        }),
     }),
   })
   await alerts.seed()
@@ -159,7 +180,13 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     planCache,
     assignment,
     restaurants: createRestaurantService(db, directory),
-    bookings: createBookingService({ ...assignment, jobs, jobExpireInSeconds, directory }),
+    bookings: createBookingService({
+      ...assignment,
+      jobs,
+      jobExpireInSeconds,
+      directory,
+      onJobDue: () => autoAssignWorker?.wake(),
+    }),
     auth: createAuthService(db),
     analytics,
     alerts,
@@ -169,9 +196,9 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       if (closing) return
       closing = true
       await scheduler.stop()
-      // Sleeping jobs are interrupted (and delivered again later); running attempts finish.
-      await autoAssignWorker?.stop()
-      await jobs.stop({ graceful: true, wait: true, timeout: 20_000 })
+      // attempts in flight finish; a job still running at the deadline is redelivered after expiry
+      await autoAssignWorker?.stop(options.drainTimeoutMs ?? 4_000)
+      await jobs.stop({ graceful: true, wait: true, timeout: 1_000 }).catch(() => {})
       await outboxWorker?.stop()
       await mailTransport.close()
       flags.stop()

@@ -1,7 +1,10 @@
 import { and, count, eq } from 'drizzle-orm'
 import type PgBoss from 'pg-boss'
+import type { Executor } from '../db/client.ts'
+import { sqlExecutorOf, type SqlExecutor } from '../db/prepared.ts'
 import { assignmentAttempts } from '../db/schema/assignment.ts'
 import { bookings, type AutoAssignResult, type Booking } from '../db/schema/bookings.ts'
+import { startJobRunner, type JobRunner, type JobSettlement } from '../jobs/job-runner.ts'
 import type { JobQueue } from '../jobs/queue.ts'
 import type { AssignmentDeps } from './assignment-deps.ts'
 import { runAssignmentAttempt } from './attempt.ts'
@@ -13,20 +16,48 @@ export const AUTO_ASSIGN_QUEUE = 'auto-assign'
 
 export interface AutoAssignJobData {
   bookingId: string
-  /** what the inline attempt did, so the job can reuse it (retry policy v2) */
+  /**
+   * What the inline attempt did, when the sender knew it. The first job is written with the
+   * booking, before the inline attempt runs, so it is null there and the job reads the booking's
+   * auto_assign_last_result instead; later jobs carry it forward.
+   */
   inline: AutoAssignResult | null
+  /** when the first job attempt started (ISO), for the summary's total duration */
+  startedAt?: string
 }
+
+/**
+ * What one attempt for a booking came to. The job code turns it into "complete", or "complete and
+ * send the next job with startAfter"; a pipeline only has to produce one of these.
+ */
+export type AttemptOutcome =
+  | { kind: 'confirmed'; attemptsUsed: number }
+  | { kind: 'retry'; delayMs: number; reason: string | null; attemptsUsed: number }
+  | {
+      kind: 'manual_review'
+      result: 'manual_review' | 'exhausted' | 'cutoff'
+      /** the reason stored on the booking */
+      reviewReason: string
+      reason: string | null
+      attemptsUsed: number
+      lastResult: AutoAssignResult
+    }
+  | {
+      kind: 'terminal'
+      result: 'already_confirmed' | 'cancelled' | 'already_in_review' | 'error'
+      reason: string | null
+      attemptsUsed: number
+    }
 
 export type JobResult =
-  'succeeded' | 'cutoff' | 'already_confirmed' | 'cancelled' | 'exhausted' | 'manual_review' | 'error'
-
-export interface JobSummary {
-  result: JobResult
-  attemptsUsed: number
-  maxAttempts: number
-  reason: string | null
-  totalDurationMs: number
-}
+  | 'succeeded'
+  | 'cutoff'
+  | 'already_confirmed'
+  | 'cancelled'
+  | 'exhausted'
+  | 'manual_review'
+  | 'already_in_review'
+  | 'error'
 
 export interface AutoAssignWorkerOptions {
   timings: RetryTimings
@@ -34,234 +65,304 @@ export interface AutoAssignWorkerOptions {
   cutoffMinutes: number
   /** parallel jobs in this process */
   concurrency: number
-  /** seconds a delivery may run before pg-boss considers its process dead and delivers it again */
+  /** seconds a delivery may stay active before pg-boss considers its process dead and delivers it again */
   expireInSeconds: number
+  /** pause between polls of an empty queue; default 500 ms */
+  pollIntervalMs?: number
   random?: () => number
 }
 
-class JobInterrupted extends Error {}
+export interface AttemptRunOptions {
+  timings: RetryTimings
+  cutoffMinutes: number
+  random?: () => number
+}
 
-export async function enqueueAutoAssign(
-  boss: JobQueue,
-  data: AutoAssignJobData,
+/** pg-boss options of every auto-assign job: one live job of each state per booking (stately queue). */
+export function autoAssignSendOptions(
+  bookingId: string,
   expireInSeconds: number,
-): Promise<string | null> {
-  return boss.send(AUTO_ASSIGN_QUEUE, data, {
-    singletonKey: data.bookingId,
-    retryLimit: 5,
-    retryDelay: 2,
+  startAfter?: Date,
+): PgBoss.SendOptions {
+  return {
+    singletonKey: bookingId,
+    // a job is one attempt: a failure here is a crash or a stop, never "no table", so redeliver
+    retryLimit: 10,
+    retryDelay: 1,
     retryBackoff: true,
     expireInSeconds,
+    ...(startAfter ? { startAfter } : {}),
+  }
+}
+
+/**
+ * Sends a booking's auto-assign job on `db`: the engine database, or the caller's transaction
+ * (sqlExecutorOf(tx)) so the job exists if and only if that transaction commits. Returns the job
+ * id, or null when the booking already has a job waiting.
+ */
+export async function enqueueAutoAssign(
+  boss: JobQueue,
+  db: SqlExecutor,
+  data: AutoAssignJobData,
+  options: { expireInSeconds: number; startAfter?: Date },
+): Promise<string | null> {
+  return boss.send(AUTO_ASSIGN_QUEUE, data, {
+    ...autoAssignSendOptions(data.bookingId, options.expireInSeconds, options.startAfter),
+    db,
   })
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(new JobInterrupted('worker stopping'))
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    const onAbort = () => {
-      clearTimeout(timer)
-      reject(new JobInterrupted('worker stopping'))
-    }
-    signal.addEventListener('abort', onAbort, { once: true })
-  })
-}
-
-async function loadBooking(deps: AssignmentDeps, bookingId: string): Promise<Booking | undefined> {
-  const [booking] = await deps.db.select().from(bookings).where(eq(bookings.id, bookingId))
+async function loadBooking(db: Executor, bookingId: string): Promise<Booking | undefined> {
+  const [booking] = await db.select().from(bookings).where(eq(bookings.id, bookingId))
   return booking
 }
 
-async function jobAttemptsSoFar(deps: AssignmentDeps, bookingId: string): Promise<number> {
-  const [row] = await deps.db
+async function jobAttemptsSoFar(db: Executor, bookingId: string): Promise<number> {
+  const [row] = await db
     .select({ n: count() })
     .from(assignmentAttempts)
     .where(and(eq(assignmentAttempts.bookingId, bookingId), eq(assignmentAttempts.trigger, 'job')))
   return Number(row?.n ?? 0)
 }
 
-async function sendToManualReview(deps: AssignmentDeps, booking: Booking, reason: string, result: AutoAssignResult) {
-  await deps.db.transaction((tx) =>
-    transitionBooking(tx, {
-      bookingId: booking.id,
-      from: OPEN_STATES,
-      to: 'manual_review',
-      reason,
-      actor: 'auto_assign:job',
-      set: { manualReviewReason: reason, autoAssignLastResult: result },
-    }),
-  )
+function policyFor(deps: AssignmentDeps, booking: Booking | undefined, timings: RetryTimings): RetryPolicy {
+  const context = { restaurantId: booking?.restaurantId ?? null, bookingId: booking?.id ?? null }
+  return deps.flags.boolean('auto_assign.retry_policy_v2', context)
+    ? retryPolicyV2(timings)
+    : legacyRetryPolicy(timings)
+}
+
+/** The inline attempt's result: carried by the job, or read from the booking the first time. */
+function inlineResultOf(data: AutoAssignJobData, booking: Booking): AutoAssignResult | null {
+  if (data.inline) return data.inline
+  const last = booking.autoAssignLastResult
+  return last?.source === 'inline' ? last : null
 }
 
 /**
- * One delivery of a booking's background auto-assign. Attempt numbers continue across deliveries
- * (they are counted in assignment_attempts), so a delivery after a crash picks up where the dead
- * one stopped. Returns the summary; throws JobInterrupted when the worker is stopping.
+ * One background attempt for a booking, under the retry policy (server/assignment/retry-policy.ts):
+ * reads the booking, stops when it is no longer open or past the cutoff, makes attempt n+1
+ * (attempts are counted in assignment_attempts, so numbering continues across jobs and crashes)
+ * and says what comes next. It never sleeps: a retry is the next job, due after `delayMs`.
  */
-export async function runAutoAssignJob(
+export async function runAutoAssignAttempt(
   deps: AssignmentDeps,
   data: AutoAssignJobData,
-  options: AutoAssignWorkerOptions,
-  signal: AbortSignal,
-): Promise<JobSummary> {
+  options: AttemptRunOptions,
+): Promise<AttemptOutcome> {
+  const booking = await loadBooking(deps.db, data.bookingId)
+  if (!booking) return { kind: 'terminal', result: 'error', reason: 'BOOKING_NOT_FOUND', attemptsUsed: 0 }
+  const attemptsSoFar = await jobAttemptsSoFar(deps.db, booking.id)
+  if (booking.status === 'confirmed')
+    return { kind: 'terminal', result: 'already_confirmed', reason: null, attemptsUsed: attemptsSoFar }
+  if (booking.status === 'cancelled')
+    return { kind: 'terminal', result: 'cancelled', reason: null, attemptsUsed: attemptsSoFar }
+  if (!OPEN_STATES.includes(booking.assignmentState)) {
+    // e.g. a redelivery after the booking went to manual review: someone already decided
+    const result = booking.assignmentState === 'manual_review' ? 'already_in_review' : 'error'
+    return { kind: 'terminal', result, reason: booking.manualReviewReason, attemptsUsed: attemptsSoFar }
+  }
+
+  const policy = policyFor(deps, booking, options.timings)
+  const inline = inlineResultOf(data, booking)
+  const lastReason = booking.autoAssignLastResult?.reason ?? inline?.reason ?? null
   const started = performance.now()
-  const random = options.random ?? Math.random
-  let booking = await loadBooking(deps, data.bookingId)
-  const context = { restaurantId: booking?.restaurantId ?? null, bookingId: data.bookingId }
-  const policy: RetryPolicy = deps.flags.boolean('auto_assign.retry_policy_v2', context)
-    ? retryPolicyV2(options.timings)
-    : legacyRetryPolicy(options.timings)
-  const maxAttempts = options.timings.maxAttempts
-  let attemptsUsed = await jobAttemptsSoFar(deps, data.bookingId)
-  const summary = (result: JobResult, reason: string | null): JobSummary => ({
-    result,
-    attemptsUsed,
-    maxAttempts,
-    reason,
-    totalDurationMs: performance.now() - started,
-  })
-  const jobResultOf = (reason: string | null, success: boolean): AutoAssignResult => ({
+  const resultOf = (reason: string | null, attemptsUsed: number): AutoAssignResult => ({
     source: 'job',
     at: deps.now().toISOString(),
-    success,
+    success: false,
     reason,
     reasonCategory: reasonCategory(reason),
-    strategy: policy.knobsFor(Math.max(1, attemptsUsed), data.inline),
+    strategy: policy.knobsFor(Math.max(1, attemptsUsed), inline),
     trigger: 'job',
     durationMs: performance.now() - started,
     attemptId: null,
     emailQueued: false,
   })
+  const review = (
+    result: 'manual_review' | 'exhausted' | 'cutoff',
+    reviewReason: string,
+    reason: string | null,
+    attemptsUsed: number,
+  ): AttemptOutcome => ({
+    kind: 'manual_review',
+    result,
+    reviewReason,
+    reason,
+    attemptsUsed,
+    lastResult: resultOf(reason, attemptsUsed),
+  })
 
-  if (!booking) return summary('error', 'BOOKING_NOT_FOUND')
-  if (booking.status === 'confirmed') return summary('already_confirmed', null)
-  if (booking.status === 'cancelled') return summary('cancelled', null)
-  if (!OPEN_STATES.includes(booking.assignmentState)) return summary('manual_review', booking.manualReviewReason)
-
-  if (attemptsUsed === 0 && policy.skipFirstAttempt(data.inline, deps.now())) {
-    const reason = data.inline!.reason ?? 'UNKNOWN'
-    await sendToManualReview(deps, booking, reason, jobResultOf(reason, false))
-    return summary('manual_review', reason)
+  if (attemptsSoFar === 0 && policy.skipFirstAttempt(inline, deps.now())) {
+    const reason = inline!.reason ?? 'UNKNOWN'
+    return review('manual_review', reason, reason, 0)
   }
+  const cutoff = booking.startAt.getTime() - options.cutoffMinutes * 60_000
+  if (deps.now().getTime() >= cutoff)
+    return review('cutoff', `CUTOFF${lastReason ? `:${lastReason}` : ''}`, lastReason, attemptsSoFar)
+  if (attemptsSoFar >= options.timings.maxAttempts)
+    return review('exhausted', lastReason ?? 'EXHAUSTED', lastReason, attemptsSoFar)
 
-  let lastReason: string | null = data.inline?.reason ?? null
-  for (;;) {
-    if (signal.aborted) throw new JobInterrupted('worker stopping')
-    const cutoff = booking.startAt.getTime() - options.cutoffMinutes * 60_000
-    if (deps.now().getTime() >= cutoff) {
-      const reason = `CUTOFF${lastReason ? `:${lastReason}` : ''}`
-      await sendToManualReview(deps, booking, reason, jobResultOf(lastReason, false))
-      return summary('cutoff', lastReason)
+  const attemptNumber = attemptsSoFar + 1
+  const attempt = await runAssignmentAttempt(deps, booking, {
+    trigger: 'job',
+    pipeline: 'legacy',
+    attemptNumber,
+    knobs: policy.knobsFor(attemptNumber, inline),
+  })
+  deps.faults?.afterJobAttempt?.(attemptNumber)
+  if (attempt.success) return { kind: 'confirmed', attemptsUsed: attemptNumber }
+  if (attempt.bookingNotPending) {
+    const fresh = await loadBooking(deps.db, booking.id)
+    return {
+      kind: 'terminal',
+      result: fresh?.status === 'cancelled' ? 'cancelled' : 'already_confirmed',
+      reason: null,
+      attemptsUsed: attemptNumber,
     }
-    if (attemptsUsed >= maxAttempts) {
-      await sendToManualReview(deps, booking, lastReason ?? 'EXHAUSTED', jobResultOf(lastReason, false))
-      return summary('exhausted', lastReason)
-    }
-    const attemptNumber = attemptsUsed + 1
-    const attempt = await runAssignmentAttempt(deps, booking, {
-      trigger: 'job',
-      pipeline: 'legacy',
-      attemptNumber,
-      knobs: policy.knobsFor(attemptNumber, data.inline),
-    })
-    attemptsUsed = attemptNumber
-    deps.faults?.afterJobAttempt?.(attemptNumber)
-    if (attempt.success) return summary('succeeded', null)
-    if (attempt.bookingNotPending) {
-      const fresh = await loadBooking(deps, booking.id)
-      return summary(fresh?.status === 'cancelled' ? 'cancelled' : 'already_confirmed', null)
-    }
-    lastReason = attempt.reason
-    const decision = policy.afterFailure(attemptNumber, attempt.reasonCategory, random)
-    if (!decision.retry) {
-      const result: JobResult = decision.why === 'hard' ? 'manual_review' : 'exhausted'
-      await sendToManualReview(deps, booking, lastReason ?? 'EXHAUSTED', jobResultOf(lastReason, false))
-      return summary(result, lastReason)
-    }
-    await sleep(decision.delayMs, signal)
-    const fresh = await loadBooking(deps, booking.id)
-    if (!fresh) return summary('error', 'BOOKING_NOT_FOUND')
-    if (fresh.status === 'confirmed') return summary('already_confirmed', null)
-    if (fresh.status === 'cancelled') return summary('cancelled', null)
-    booking = fresh
   }
+  const decision = policy.afterFailure(attemptNumber, attempt.reasonCategory, options.random ?? Math.random)
+  if (decision.retry)
+    return { kind: 'retry', delayMs: decision.delayMs, reason: attempt.reason, attemptsUsed: attemptNumber }
+  return review(
+    decision.why === 'hard' ? 'manual_review' : 'exhausted',
+    attempt.reason ?? 'EXHAUSTED',
+    attempt.reason,
+    attemptNumber,
+  )
 }
 
-/** Registers `concurrency` pg-boss workers for the auto-assign queue. */
-export async function startAutoAssignWorker(deps: AssignmentDeps, boss: JobQueue, options: AutoAssignWorkerOptions) {
-  const stopping = new AbortController()
-  const workerIds: string[] = []
+/** The inline attempt's result as the booking recorded it (the first job is sent before it exists). */
+async function inlineResultFromBooking(
+  deps: AssignmentDeps,
+  data: AutoAssignJobData,
+): Promise<AutoAssignResult | null> {
+  const booking = await loadBooking(deps.db, data.bookingId)
+  return booking ? inlineResultOf(data, booking) : null
+}
 
-  const handle = async ([job]: PgBoss.JobWithMetadata<AutoAssignJobData>[]) => {
-    if (!job) return
-    let summary: JobSummary
-    try {
-      summary = await runAutoAssignJob(deps, job.data, options, stopping.signal)
-    } catch (error) {
-      if (error instanceof JobInterrupted) throw error // delivered again later; no summary yet
-      summary = {
-        result: 'error',
-        attemptsUsed: 0,
-        maxAttempts: options.timings.maxAttempts,
-        reason: (error as Error).message,
-        totalDurationMs: 0,
-      }
-      console.error(`[jobs] auto-assign ${job.data.bookingId} failed:`, error)
-    }
-    deps.metrics.jobResults.inc({ result: summary.result })
-    deps.metrics.jobAttempts.observe({ result: summary.result }, summary.attemptsUsed)
-    const [booking] = await deps.db
-      .select({ restaurantId: bookings.restaurantId })
-      .from(bookings)
-      .where(eq(bookings.id, job.data.bookingId))
-    deps.events.record({
-      type: 'auto_assign.summary',
-      source: 'job',
-      severity: summary.result === 'succeeded' || summary.result === 'already_confirmed' ? 'info' : 'warning',
-      restaurantId: booking?.restaurantId ?? null,
+/** Moves the booking to manual review; false when someone else moved it first. */
+async function sendToManualReview(
+  deps: AssignmentDeps,
+  bookingId: string,
+  outcome: AttemptOutcome & { kind: 'manual_review' },
+) {
+  const moved = await deps.db.transaction((tx) =>
+    transitionBooking(tx, {
+      bookingId,
+      from: OPEN_STATES,
+      to: 'manual_review',
+      reason: outcome.reviewReason,
+      actor: 'auto_assign:job',
+      set: { manualReviewReason: outcome.reviewReason, autoAssignLastResult: outcome.lastResult },
+    }),
+  )
+  return moved !== null
+}
+
+function jobResultOf(outcome: AttemptOutcome): JobResult {
+  if (outcome.kind === 'confirmed') return 'succeeded'
+  if (outcome.kind === 'manual_review') return outcome.result
+  if (outcome.kind === 'terminal') return outcome.result
+  return 'error'
+}
+
+/** Records the end of a booking's job chain: metrics, the summary, and auto_assign.failed when unseated. */
+async function recordChainEnd(
+  deps: AssignmentDeps,
+  job: PgBoss.JobWithMetadata<AutoAssignJobData>,
+  outcome: Exclude<AttemptOutcome, { kind: 'retry' }>,
+  maxAttempts: number,
+): Promise<void> {
+  const result = jobResultOf(outcome)
+  const reason = outcome.kind === 'confirmed' ? null : outcome.reason
+  deps.metrics.jobResults.inc({ result })
+  deps.metrics.jobAttempts.observe({ result }, outcome.attemptsUsed)
+  // telemetry must not turn a finished job into a redelivery: without the row, fields stay empty
+  const [booking] = await deps.db
+    .select({ restaurantId: bookings.restaurantId, createdAt: bookings.createdAt })
+    .from(bookings)
+    .where(eq(bookings.id, job.data.bookingId))
+    .catch(() => [])
+  const since = job.data.startedAt ? new Date(job.data.startedAt) : booking?.createdAt
+  const inline = job.data.inline
+  const context = {
+    job_id: job.id,
+    delivery: job.retryCount + 1,
+    attempts_used: outcome.attemptsUsed,
+    max_attempts: maxAttempts,
+    result,
+    reason,
+    reason_category: reasonCategory(reason),
+    total_duration_ms: since ? Math.max(0, deps.now().getTime() - since.getTime()) : 0,
+    pipeline: 'legacy',
+    inline: inline
+      ? {
+          success: inline.success,
+          reason: inline.reason,
+          reason_category: inline.reasonCategory,
+          duration_ms: inline.durationMs,
+          timed_out: inline.reason === 'TIMEOUT',
+        }
+      : null,
+  }
+  const seated = result === 'succeeded' || result === 'already_confirmed'
+  const common = { source: 'job', restaurantId: booking?.restaurantId ?? null, bookingId: job.data.bookingId }
+  deps.events.record({ ...common, type: 'auto_assign.summary', severity: seated ? 'info' : 'warning', context })
+  // a cancelled booking was not failed by the engine: dashboards count only what we left unseated
+  if (!seated && result !== 'cancelled')
+    deps.events.record({ ...common, type: 'auto_assign.failed', severity: 'warning', context })
+}
+
+/**
+ * Turns one delivery into a settlement: run the attempt, then complete the job, or complete it and
+ * send the next one due after the policy's delay. Only what a retry would fix escapes as a throw
+ * (the database away): the runner releases the job and it is delivered again.
+ */
+export async function handleAutoAssignJob(
+  deps: AssignmentDeps,
+  job: PgBoss.JobWithMetadata<AutoAssignJobData>,
+  options: AutoAssignWorkerOptions,
+): Promise<JobSettlement> {
+  const outcome = await runAutoAssignAttempt(deps, job.data, options)
+  // the first job of a booking seated inline: nothing to retry and nothing to report
+  if (outcome.kind === 'terminal' && outcome.result === 'already_confirmed' && outcome.attemptsUsed === 0)
+    return { kind: 'complete', output: { result: 'seated_inline' } }
+  const inline = job.data.inline ?? (await inlineResultFromBooking(deps, job.data))
+  if (outcome.kind === 'retry') {
+    const data: AutoAssignJobData = {
       bookingId: job.data.bookingId,
-      context: {
-        job_id: job.id,
-        delivery: job.retryCount + 1,
-        attempts_used: summary.attemptsUsed,
-        max_attempts: summary.maxAttempts,
-        result: summary.result,
-        reason: summary.reason,
-        reason_category: reasonCategory(summary.reason),
-        total_duration_ms: summary.totalDurationMs,
-        inline: job.data.inline
-          ? {
-              success: job.data.inline.success,
-              reason: job.data.inline.reason,
-              reason_category: job.data.inline.reasonCategory,
-              duration_ms: job.data.inline.durationMs,
-              timed_out: job.data.inline.reason === 'TIMEOUT',
-            }
-          : null,
-      },
-    })
-    return summary
+      inline,
+      startedAt: job.data.startedAt ?? deps.now().toISOString(),
+    }
+    const startAfter = new Date(Date.now() + outcome.delayMs)
+    return {
+      kind: 'complete',
+      output: { result: 'retry_scheduled', attempts_used: outcome.attemptsUsed, delay_ms: outcome.delayMs },
+      next: { data, options: autoAssignSendOptions(data.bookingId, options.expireInSeconds, startAfter) },
+    }
   }
-
-  for (let index = 0; index < options.concurrency; index++) {
-    workerIds.push(
-      await boss.work<AutoAssignJobData>(
-        AUTO_ASSIGN_QUEUE,
-        { batchSize: 1, pollingIntervalSeconds: 0.5, includeMetadata: true },
-        handle,
-      ),
-    )
-  }
-  return {
-    /** interrupts sleeping jobs (they are delivered again later) and stops polling */
-    async stop() {
-      stopping.abort()
-      await Promise.all(workerIds.map((id) => boss.offWork({ id }).catch(() => {})))
-    },
-  }
+  if (outcome.kind === 'manual_review') await sendToManualReview(deps, job.data.bookingId, outcome)
+  // a redelivery after the review transition: the delivery that made it already reported the end
+  const reported = outcome.kind === 'terminal' && outcome.result === 'already_in_review'
+  if (!reported)
+    await recordChainEnd(deps, { ...job, data: { ...job.data, inline } }, outcome, options.timings.maxAttempts)
+  return { kind: 'complete', output: { result: jobResultOf(outcome), attempts_used: outcome.attemptsUsed } }
 }
 
-export type AutoAssignWorker = Awaited<ReturnType<typeof startAutoAssignWorker>>
+/** Starts this process's auto-assign workers (a guarded pg-boss runner, see server/jobs/job-runner.ts). */
+export function startAutoAssignWorker(
+  deps: AssignmentDeps,
+  boss: JobQueue,
+  options: AutoAssignWorkerOptions,
+): JobRunner {
+  return startJobRunner<AutoAssignJobData>(boss, {
+    queue: AUTO_ASSIGN_QUEUE,
+    concurrency: options.concurrency,
+    pollIntervalMs: options.pollIntervalMs ?? 500,
+    transaction: (work) => deps.db.transaction((tx) => work(sqlExecutorOf(tx))),
+    handle: (job) => handleAutoAssignJob(deps, job, options),
+  })
+}
+
+export type AutoAssignWorker = JobRunner

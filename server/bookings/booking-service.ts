@@ -1,9 +1,12 @@
 import crypto from 'node:crypto'
 import { eq } from 'drizzle-orm'
 import { z } from 'zod'
-import type { Database } from '../db/client.ts'
+import type { Database, Transaction } from '../db/client.ts'
+import { sqlExecutorOf } from '../db/prepared.ts'
+import type { Availability } from '../db/queries/availability.ts'
+import { makeJobDueNow } from '../db/queries/auto-assign-jobs.ts'
 import { bookings, type Booking } from '../db/schema/bookings.ts'
-import type { Restaurant } from '../db/schema/restaurants.ts'
+import { restaurants, type Restaurant } from '../db/schema/restaurants.ts'
 import {
   findBookingById,
   findBookingByIdempotencyKey,
@@ -11,16 +14,18 @@ import {
   listBookings,
 } from '../db/queries/bookings.ts'
 import { bumpAvailabilityVersion } from '../db/queries/restaurants.ts'
-import type { RestaurantDirectory } from '../restaurants/restaurant-directory.ts'
+import type { DirectoryEntry as RestaurantEntry, RestaurantDirectory } from '../restaurants/restaurant-directory.ts'
 import { AppError, notFound } from '../errors.ts'
 import type { AssignmentDeps } from '../assignment/assignment-deps.ts'
-import { inlineAutoAssign } from '../assignment/inline.ts'
-import { enqueueAutoAssign } from '../assignment/auto-assign-job.ts'
+import { inlineAutoAssign, type InlineOutcome } from '../assignment/inline.ts'
+import { AUTO_ASSIGN_QUEUE, enqueueAutoAssign } from '../assignment/auto-assign-job.ts'
 import { transitionBooking } from '../assignment/booking-state.ts'
 import { releaseBookingAllocations } from '../assignment/holds.ts'
 import type { JobQueue } from '../jobs/queue.ts'
 import { blockWindow, localClock, withinServiceHours } from './block-window.ts'
-import { createBookingSchema, listBookingsSchema } from './booking-schema.ts'
+import { createBookingSchema, listBookingsSchema, type CreateBookingInput } from './booking-schema.ts'
+import { buildCancellationEmail, CONFIRMATION_KIND } from '../notify/confirmation-email.ts'
+import { confirmationMayHaveGoneOut, enqueueEmail, findEmailOfKind } from '../notify/outbox-queries.ts'
 import { presentBookings, type ApiBooking } from './present-booking.ts'
 
 export interface AutoAssignAnswer {
@@ -54,11 +59,44 @@ function newReference(): string {
   return reference
 }
 
+/** a replay waits this long past the inline deadline for the first request to finish */
+const REPLAY_WAIT_MARGIN_MS = 2_000
+const REPLAY_POLL_MS = 20
+/** the first job is due this long after the inline deadline */
+const FIRST_JOB_MARGIN_MS = 1_000
+
+interface IntakeRequest {
+  input: CreateBookingInput
+  entry: RestaurantEntry
+  restaurant: Restaurant
+  startAt: Date
+  zoneId: string | null
+  now: Date
+}
+
+/** The first detail in which a replay differs from the booking its key made, if any. */
+function differingField(existing: Booking, request: IntakeRequest): string | null {
+  const { input } = request
+  if (existing.startAt.getTime() !== request.startAt.getTime()) return 'startAt'
+  if (existing.partySize !== input.partySize) return 'partySize'
+  if (existing.zoneId !== request.zoneId) return 'zone'
+  if (existing.guestName !== input.guest.name) return 'guest name'
+  if (existing.guestEmail !== input.guest.email) return 'guest email'
+  if ((existing.guestPhone ?? null) !== (input.guest.phone ?? null)) return 'guest phone'
+  return null
+}
+
 const validation = (message: string, path: string[], code = 'VALIDATION_FAILED') =>
   new AppError(code, message, 400, [{ code: 'custom', path, message }])
 
 export function createBookingService(
-  deps: AssignmentDeps & { jobs: JobQueue; jobExpireInSeconds: number; directory: RestaurantDirectory },
+  deps: AssignmentDeps & {
+    jobs: JobQueue
+    jobExpireInSeconds: number
+    directory: RestaurantDirectory
+    /** a job was made due now: workers in this process may poll at once */
+    onJobDue?: () => void
+  },
 ) {
   const db: Database = deps.db
   const directory = deps.directory
@@ -116,57 +154,92 @@ export function createBookingService(
     }
   }
 
-  async function replay(restaurant: Restaurant, key: string, startAt: Date, partySize: number) {
-    const existing = await findBookingByIdempotencyKey(db, restaurant.id, key)
+  /** the first request's inline attempt is over: it confirmed, or wrote its result, or moved the booking */
+  const intakeSettled = (booking: Booking) =>
+    booking.status !== 'pending_allocation' ||
+    booking.autoAssignLastResult !== null ||
+    booking.assignmentState !== 'created'
+
+  /**
+   * The booking as the first request with this key will answer it. A replay that arrives while
+   * that request is still in its inline attempt waits for it (up to the inline deadline and a
+   * margin, counted from the booking's creation), so both answer the same outcome. A booking whose
+   * intake died before finishing is answered as it stands; its job seats it.
+   */
+  async function settledBooking(booking: Booking): Promise<Booking> {
+    const timeoutMs = deps.flags.number('inline_auto_assign.timeout_ms', {
+      restaurantId: booking.restaurantId,
+      bookingId: booking.id,
+    })
+    const waitUntil = booking.createdAt.getTime() + timeoutMs + REPLAY_WAIT_MARGIN_MS
+    let current = booking
+    while (!intakeSettled(current) && Date.now() < waitUntil) {
+      await new Promise((resolve) => setTimeout(resolve, REPLAY_POLL_MS))
+      current = (await findBookingById(db, booking.id)) ?? current
+    }
+    return current
+  }
+
+  async function replay(request: IntakeRequest, key: string): Promise<CreateBookingAnswer | undefined> {
+    const existing = await findBookingByIdempotencyKey(db, request.restaurant.id, key)
     if (!existing) return undefined
-    if (existing.startAt.getTime() !== startAt.getTime() || existing.partySize !== partySize) {
+    const differs = differingField(existing, request)
+    if (differs) {
       throw new AppError(
         'IDEMPOTENCY_KEY_REUSED',
-        `idempotencyKey "${key}" was already used for booking ${existing.reference} with other details; use a new key`,
+        `idempotencyKey "${key}" was already used for booking ${existing.reference} with another ${differs}; use a new key`,
         409,
       )
     }
-    return replayAnswer(existing, await presentOne(existing))
+    const settled = await settledBooking(existing)
+    return replayAnswer(settled, await presentOne(settled))
   }
 
-  return {
-    async create(body: unknown): Promise<CreateBookingAnswer> {
-      const parsed = createBookingSchema.safeParse(body)
-      if (!parsed.success)
-        throw new AppError('VALIDATION_FAILED', 'The booking is not valid; see issues', 400, parsed.error.issues)
-      const input = parsed.data
-      const entry = await directory.bySlug(input.restaurant)
-      if (!entry) throw new AppError('RESTAURANT_NOT_FOUND', `There is no restaurant "${input.restaurant}"`, 404)
-      const restaurant = entry.restaurant
-      const now = deps.now()
-      const startAt = new Date(input.startAt)
-      if (startAt.getTime() <= now.getTime()) throw validation('startAt must be in the future', ['startAt'])
-      let zoneId: string | null = null
-      if (input.zone) {
-        const found = entry.zoneIdByKey.get(input.zone)
-        if (!found) throw validation(`zone "${input.zone}" does not exist at ${restaurant.slug}`, ['zone'])
-        zoneId = found
-      }
-      if (!withinServiceHours(restaurant.servicePeriods, startAt, restaurant.timezone)) {
-        const local = localClock(startAt, restaurant.timezone)
-        throw validation(
-          `${restaurant.name} does not seat at ${local.label} (${restaurant.timezone}) on that day; service periods: ${restaurant.servicePeriods
-            .map((period) => `${period.name} ${period.opens}-${period.closes}`)
-            .join(', ')}`,
-          ['startAt'],
-          'OUTSIDE_SERVICE_HOURS',
-        )
-      }
-      if (input.idempotencyKey) {
-        const replayed = await replay(restaurant, input.idempotencyKey, startAt, input.partySize)
-        if (replayed) return replayed
-      }
+  /** Checks the request and resolves its restaurant and zone; every problem is a 4xx. */
+  async function parseIntake(body: unknown): Promise<IntakeRequest> {
+    const parsed = createBookingSchema.safeParse(body)
+    if (!parsed.success)
+      throw new AppError('VALIDATION_FAILED', 'The booking is not valid; see issues', 400, parsed.error.issues)
+    const input = parsed.data
+    const entry = await directory.bySlug(input.restaurant)
+    if (!entry) throw new AppError('RESTAURANT_NOT_FOUND', `There is no restaurant "${input.restaurant}"`, 404)
+    const restaurant = entry.restaurant
+    const now = deps.now()
+    const startAt = new Date(input.startAt)
+    if (startAt.getTime() <= now.getTime()) throw validation('startAt must be in the future', ['startAt'])
+    let zoneId: string | null = null
+    if (input.zone) {
+      const found = entry.zoneIdByKey.get(input.zone)
+      if (!found) throw validation(`zone "${input.zone}" does not exist at ${restaurant.slug}`, ['zone'])
+      zoneId = found
+    }
+    if (!withinServiceHours(restaurant.servicePeriods, startAt, restaurant.timezone)) {
+      const local = localClock(startAt, restaurant.timezone)
+      throw validation(
+        `${restaurant.name} does not seat at ${local.label} (${restaurant.timezone}) on that day; service periods: ${restaurant.servicePeriods
+          .map((period) => `${period.name} ${period.opens}-${period.closes}`)
+          .join(', ')}`,
+        ['startAt'],
+        'OUTSIDE_SERVICE_HOURS',
+      )
+    }
+    return { input, entry, restaurant, startAt, zoneId, now }
+  }
 
-      const window = blockWindow(restaurant, startAt, input.partySize, input.durationMinutes)
-      // one statement: creation is not a state transition, so no history row is written for it; the
-      // first quote's availability comes back with it
+  /**
+   * The booking and its first job in one transaction: a booking that exists has a job, whatever
+   * dies when. The job is due after the inline deadline (plus a margin), so it never works on the
+   * booking while the inline attempt does; intake makes it due at once when that attempt fails.
+   */
+  async function insertWithFirstJob(request: IntakeRequest) {
+    const { input, restaurant, startAt, zoneId, now } = request
+    const window = blockWindow(restaurant, startAt, input.partySize, input.durationMinutes)
+    const inlineTimeoutMs = deps.flags.number('inline_auto_assign.timeout_ms', { restaurantId: restaurant.id })
+    return db.transaction(async (tx) => {
+      // one statement: creation is not a state transition, so no history row is written for it;
+      // the first quote's availability comes back with it
       const created = await insertBookingWithAvailability(
-        db,
+        tx,
         {
           reference: newReference(),
           restaurantId: restaurant.id,
@@ -181,64 +254,144 @@ export function createBookingService(
         },
         now,
       )
-      const inserted = created?.booking
-      if (!inserted) {
+      if (!created) return undefined
+      const jobId = await enqueueAutoAssign(
+        deps.jobs,
+        sqlExecutorOf(tx),
+        { bookingId: created.booking.id, inline: null },
+        {
+          expireInSeconds: deps.jobExpireInSeconds,
+          startAfter: new Date(Date.now() + inlineTimeoutMs + FIRST_JOB_MARGIN_MS),
+        },
+      )
+      return { ...created, jobId }
+    })
+  }
+
+  /**
+   * The inline attempt, which may fail in ways of its own (the database refusing the result write,
+   * say): the booking and its job are committed already, so such a failure answers "queued" and
+   * the job seats the booking.
+   */
+  async function inlineAttempt(booking: Booking, availability: Availability): Promise<InlineOutcome | null> {
+    try {
+      return await inlineAutoAssign(deps, booking, { queueOnFailure: true, availability })
+    } catch (error) {
+      deps.events.record({
+        type: 'inline_auto_assign.error',
+        source: 'inline',
+        severity: 'error',
+        restaurantId: booking.restaurantId,
+        bookingId: booking.id,
+        context: { error: (error as Error).message },
+      })
+      return null
+    }
+  }
+
+  /** The inline attempt did not seat the booking: its job should start now rather than at the deadline. */
+  async function startJobNow(bookingId: string, jobId: string | null) {
+    if (!jobId) return
+    try {
+      if (await makeJobDueNow(sqlExecutorOf(db), AUTO_ASSIGN_QUEUE, jobId)) deps.onJobDue?.()
+    } catch (error) {
+      // the job still starts at its deadline; nothing is lost, only a second or two
+      console.error(
+        `[bookings] job ${jobId} of booking ${bookingId} stays due at the deadline:`,
+        (error as Error).message,
+      )
+    }
+  }
+
+  function createdAnswer(
+    request: IntakeRequest,
+    inserted: Booking,
+    inline: InlineOutcome | null,
+    started: number,
+  ): CreateBookingAnswer {
+    const confirmed = inline?.outcome === 'confirmed'
+    // the answer is built from what this request just wrote, without reading it back
+    const booking: ApiBooking = {
+      ...presentKnown(inserted, request.entry.zoneKeyById, request.restaurant.slug),
+      status: confirmed ? 'confirmed' : 'pending_allocation',
+      assignmentState: confirmed ? 'confirmed' : (inline?.queuedState ?? inserted.assignmentState),
+      tables: confirmed ? (inline?.attempt?.tableKeys ?? []) : [],
+      attempts: inline ? 1 : 0,
+      emails: inline?.lastResult.emailQueued ? [{ kind: 'confirmation', status: 'pending', sentAt: null }] : [],
+      autoAssignLastResult: inline?.lastResult ?? null,
+    }
+    const durationMs = inline?.durationMs ?? performance.now() - started
+    return {
+      status: 201,
+      booking,
+      autoAssign: {
+        outcome: inline?.outcome ?? 'queued',
+        ...(inline?.reason ? { reason: inline.reason } : {}),
+        durationMs: Math.round(durationMs * 1000) / 1000,
+      },
+    }
+  }
+
+  /**
+   * In the cancel's transaction: when the confirmation went out, or may be going out right now
+   * (claimed by the outbox), the guest is told. An unsent confirmation is skipped by the outbox
+   * instead (it re-checks the booking), and so is this email if that confirmation never went out.
+   */
+  async function queueCancellationEmail(tx: Transaction, booking: Booking): Promise<void> {
+    const confirmation = await findEmailOfKind(tx, booking.id, CONFIRMATION_KIND, { forUpdate: true })
+    if (!confirmation || !confirmationMayHaveGoneOut(confirmation)) return
+    // through the transaction: on PGlite a second connection does not exist, and a query outside
+    // the transaction would wait for it forever
+    const [restaurant] = await tx
+      .select({ name: restaurants.name, timezone: restaurants.timezone })
+      .from(restaurants)
+      .where(eq(restaurants.id, booking.restaurantId))
+    await enqueueEmail(tx, {
+      bookingId: booking.id,
+      ...buildCancellationEmail({
+        reference: booking.reference,
+        guestName: booking.guestName,
+        guestEmail: booking.guestEmail,
+        restaurantName: restaurant?.name ?? 'the restaurant',
+        timezone: restaurant?.timezone ?? 'UTC',
+        startAt: booking.startAt,
+        partySize: booking.partySize,
+      }),
+    })
+    deps.onEmailQueued?.()
+  }
+  return {
+    /** Intake: check, replay a known key, write the booking with its job, try to seat it inline. */
+    async create(body: unknown): Promise<CreateBookingAnswer> {
+      const started = performance.now()
+      const request = await parseIntake(body)
+      const key = request.input.idempotencyKey
+      if (key) {
+        const replayed = await replay(request, key)
+        if (replayed) return replayed
+      }
+      const created = await insertWithFirstJob(request)
+      if (!created) {
         // a concurrent request with the same key won the insert
-        const replayed = await replay(restaurant, input.idempotencyKey!, startAt, input.partySize)
+        const replayed = await replay(request, key!)
         if (replayed) return replayed
         throw new AppError('CONFLICT', 'The booking could not be written; try again', 409)
       }
+      const inserted = created.booking
       deps.events.record({
         type: 'booking.created',
         source: 'api',
-        restaurantId: restaurant.id,
+        restaurantId: request.restaurant.id,
         bookingId: inserted.id,
-        context: { party_size: inserted.partySize, start_at: inserted.startAt.toISOString(), zone: input.zone ?? null },
-      })
-
-      const inline = await inlineAutoAssign(deps, inserted, {
-        queueOnFailure: true,
-        availability: created.availability,
-      })
-      const confirmed = inline.outcome === 'confirmed'
-      if (!confirmed) {
-        try {
-          await enqueueAutoAssign(
-            deps.jobs,
-            { bookingId: inserted.id, inline: inline.lastResult },
-            deps.jobExpireInSeconds,
-          )
-        } catch (error) {
-          // the booking stays pending and visible to ops through this event; a retry needs a person
-          deps.events.record({
-            type: 'auto_assign.enqueue_failed',
-            source: 'api',
-            severity: 'error',
-            restaurantId: restaurant.id,
-            bookingId: inserted.id,
-            context: { error: (error as Error).message },
-          })
-        }
-      }
-      // the answer is built from what this request just wrote, without reading it back
-      const booking: ApiBooking = {
-        ...(await presentKnown(inserted, entry.zoneKeyById, restaurant.slug)),
-        status: confirmed ? 'confirmed' : 'pending_allocation',
-        assignmentState: confirmed ? 'confirmed' : (inline.queuedState ?? 'assignment_pending'),
-        tables: confirmed ? (inline.attempt?.tableKeys ?? []) : [],
-        attempts: 1,
-        emails: inline.lastResult.emailQueued ? [{ kind: 'confirmation', status: 'pending', sentAt: null }] : [],
-        autoAssignLastResult: inline.lastResult,
-      }
-      return {
-        status: 201,
-        booking,
-        autoAssign: {
-          outcome: inline.outcome,
-          ...(inline.reason ? { reason: inline.reason } : {}),
-          durationMs: Math.round(inline.durationMs * 1000) / 1000,
+        context: {
+          party_size: inserted.partySize,
+          start_at: inserted.startAt.toISOString(),
+          zone: request.input.zone ?? null,
         },
-      }
+      })
+      const inline = await inlineAttempt(inserted, created.availability)
+      if (inline?.outcome !== 'confirmed') await startJobNow(inserted.id, created.jobId)
+      return createdAnswer(request, inserted, inline, started)
     },
 
     async get(id: string): Promise<ApiBooking> {
@@ -264,14 +417,18 @@ export function createBookingService(
       return present(rows)
     },
 
-    /** Cancels and frees the tables at once; cancelling twice is harmless. */
+    /**
+     * Cancels and frees the tables at once. Cancelling twice is harmless and records one
+     * booking.cancelled: the row lock orders concurrent cancels and only the first changes it.
+     * A guest who may already hold a confirmation gets a cancellation email.
+     */
     async cancel(id: string, actor = 'api'): Promise<ApiBooking> {
       if (!uuidSchema.safeParse(id).success) throw notFound(`Booking ${id}`)
       const now = deps.now()
-      const row = await db.transaction(async (tx) => {
+      const { row, changed } = await db.transaction(async (tx) => {
         const [current] = await tx.select().from(bookings).where(eq(bookings.id, id)).for('update')
         if (!current) throw notFound(`Booking ${id}`)
-        if (current.status === 'cancelled') return current
+        if (current.status === 'cancelled') return { row: current, changed: false }
         const cancelled = await transitionBooking(tx, {
           bookingId: id,
           from: [current.assignmentState],
@@ -282,15 +439,18 @@ export function createBookingService(
         })
         const released = await releaseBookingAllocations(tx, id, now)
         if (released > 0) await bumpAvailabilityVersion(tx, current.restaurantId)
-        return cancelled ?? current
+        await queueCancellationEmail(tx, current)
+        return { row: cancelled ?? current, changed: cancelled !== null }
       })
-      deps.events.record({
-        type: 'booking.cancelled',
-        source: 'api',
-        restaurantId: row.restaurantId,
-        bookingId: id,
-        context: { actor },
-      })
+      if (changed) {
+        deps.events.record({
+          type: 'booking.cancelled',
+          source: 'api',
+          restaurantId: row.restaurantId,
+          bookingId: id,
+          context: { actor },
+        })
+      }
       return presentOne(row)
     },
   }

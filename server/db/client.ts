@@ -34,10 +34,43 @@ export interface DatabaseOptions {
   /** PGlite data directory; absent means in memory */
   dataDir?: string | undefined
   poolSize?: number
+  /** Postgres only; defaults in DEFAULT_DATABASE_TIMEOUTS */
+  timeouts?: Partial<DatabaseTimeouts>
+}
+
+/**
+ * Every statement and connection is bounded, so a database that stalls (no answer, no reset) turns
+ * into errors within seconds instead of requests and workers that hang. Postgres only: PGlite runs
+ * in this process, with no network and no other sessions, so only its statement timeout would
+ * apply, and a runaway statement there blocks the one connection whatever we set (see ADR 013).
+ */
+export interface DatabaseTimeouts {
+  /** opening a connection (TCP + TLS + auth) */
+  connectMs: number
+  /** server side: Postgres cancels a statement that runs longer (statement_timeout) */
+  statementMs: number
+  /** client side: a query with no answer this long fails and its connection is dropped; covers a silent network stall, which statement_timeout cannot see */
+  queryMs: number
+  /** server side: a session idle inside an open transaction this long is ended, releasing its locks */
+  idleInTransactionMs: number
+  /** server side: waiting for a row or table lock */
+  lockMs: number
+}
+
+export const DEFAULT_DATABASE_TIMEOUTS: DatabaseTimeouts = {
+  connectMs: 5_000,
+  statementMs: 15_000,
+  queryMs: 20_000,
+  idleInTransactionMs: 30_000,
+  lockMs: 10_000,
 }
 
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
-  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolSize ?? 10)
+  if (options.databaseUrl)
+    return openPostgres(options.databaseUrl, options.poolSize ?? 10, {
+      ...DEFAULT_DATABASE_TIMEOUTS,
+      ...options.timeouts,
+    })
   return openPglite(options.dataDir)
 }
 
@@ -65,8 +98,24 @@ async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> 
   }
 }
 
-async function openPostgres(databaseUrl: string, poolSize: number): Promise<DatabaseHandle> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: poolSize, application_name: 'maitre' })
+async function openPostgres(
+  databaseUrl: string,
+  poolSize: number,
+  timeouts: DatabaseTimeouts,
+): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: poolSize,
+    application_name: 'maitre',
+    connectionTimeoutMillis: timeouts.connectMs,
+    statement_timeout: timeouts.statementMs,
+    query_timeout: timeouts.queryMs,
+    idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
+    lock_timeout: timeouts.lockMs,
+    // dead peers are noticed by the kernel even while a connection sits idle in the pool
+    keepAlive: true,
+    idleTimeoutMillis: 10_000,
+  })
   // An idle client's error (e.g. server restart) must not crash the process; the next query reconnects.
   pool.on('error', (error) => console.error('[db] idle client error:', error.message))
   const db = drizzlePg(pool, { schema }) as unknown as Database

@@ -4,6 +4,7 @@ import { boundedMemo } from '../memo.ts'
 import { enqueueEmail } from './outbox-queries.ts'
 
 export const CONFIRMATION_KIND = 'confirmation'
+export const CANCELLATION_KIND = 'cancellation'
 
 export interface ConfirmationEmailInput {
   reference: string
@@ -116,6 +117,38 @@ export function buildConfirmationEmail(input: ConfirmationEmailInput): ComposedE
   ].join('\n')
 
   return { kind: CONFIRMATION_KIND, recipient: oneLine(input.guestEmail), subject, body }
+}
+
+export type CancellationEmailInput = Omit<ConfirmationEmailInput, 'tableKeys'>
+
+/** The email telling a guest who was sent a confirmation that the booking is cancelled. */
+export function buildCancellationEmail(input: CancellationEmailInput): ComposedEmail & { kind: 'cancellation' } {
+  const startAt = input.startAt instanceof Date ? input.startAt : new Date(input.startAt)
+  if (Number.isNaN(startAt.getTime())) {
+    throw new AppError(
+      'EMAIL_START_INVALID',
+      `Cannot write the cancellation email: startAt "${String(input.startAt)}" is not a date.`,
+    )
+  }
+  const restaurant = oneLine(input.restaurantName)
+  const guest = oneLine(input.guestName)
+  const reference = oneLine(input.reference)
+  const { date, time, zone } = localParts(startAt, input.timezone)
+  const guests = input.partySize === 1 ? '1 guest' : `${input.partySize} guests`
+  const subject = `Booking cancelled: ${restaurant}, ${date} at ${time} (ref ${reference})`
+  const body = [
+    `Hello ${guest || 'there'},`,
+    '',
+    `Your booking at ${restaurant} is cancelled; the confirmation we sent no longer holds.`,
+    '',
+    row('When', `${date}, ${time}${zone ? ` (${zone})` : ''}`),
+    row('Party', guests),
+    row('Reference', reference),
+    '',
+    restaurant,
+    '',
+  ].join('\n')
+  return { kind: CANCELLATION_KIND, recipient: oneLine(input.guestEmail), subject, body }
 }
 
 /**

@@ -1,6 +1,5 @@
-import { and, asc, eq, getTableColumns, lte, sql } from 'drizzle-orm'
+import { and, asc, eq, getTableColumns, isNull, lte, sql } from 'drizzle-orm'
 import type { Executor } from '../db/client.ts'
-import { bookings } from '../db/schema/bookings.ts'
 import { emailOutbox, type OutboxEmail } from '../db/schema/outbox.ts'
 import { AppError, SQLSTATE, sqlState } from '../errors.ts'
 import { retryDelayMs, type BackoffOptions } from './backoff.ts'
@@ -18,8 +17,26 @@ export interface NewOutboxEmail {
   availableAt?: Date
 }
 
-/** A claimed row, with the booking's restaurant for telemetry. */
-export type ClaimedEmail = OutboxEmail & { restaurantId: string }
+export interface NewNotification {
+  /** e.g. 'alert'; with dedupeKey, (kind, dedupeKey) is unique */
+  kind: string
+  recipient: string
+  subject: string
+  body: string
+  /** the same (kind, dedupeKey) is queued once, ever: e.g. `${ruleId}:${firingSince}` for an alert */
+  dedupeKey?: string
+  availableAt?: Date
+}
+
+/**
+ * A claimed row, with what the worker re-checks before sending: the booking's restaurant (for
+ * telemetry), its status and the status of its confirmation (null for mail without a booking).
+ */
+export type ClaimedEmail = OutboxEmail & {
+  restaurantId: string | null
+  bookingStatus: 'pending_allocation' | 'confirmed' | 'cancelled' | null
+  confirmationStatus: OutboxEmail['status'] | null
+}
 
 const MAX_ERROR_LENGTH = 2_000
 
@@ -65,6 +82,71 @@ export async function enqueueEmail(executor: Executor, email: NewOutboxEmail): P
   }
 }
 
+/**
+ * Queues mail that is not about a booking (alerts, reports). Returns true when a row was inserted
+ * and false when one of this kind and dedupeKey already exists (insert … on conflict do nothing on
+ * the partial unique index): an alert evaluated by two processes, or twice, is mailed once. Without
+ * a dedupeKey every call queues a row. Pass the caller's transaction to queue it with that write.
+ */
+export async function enqueueNotification(executor: Executor, email: NewNotification): Promise<boolean> {
+  const kind = email.kind.trim()
+  const recipient = email.recipient.trim()
+  if (!kind) throw new AppError('EMAIL_KIND_REQUIRED', 'A notification needs a kind such as "alert".')
+  if (!recipient) {
+    throw new AppError(
+      'EMAIL_RECIPIENT_REQUIRED',
+      `Cannot queue the ${kind} notification "${email.subject}": the recipient address is empty.`,
+    )
+  }
+  const dedupeKey = email.dedupeKey?.trim() || null
+  const rows = await executor
+    .insert(emailOutbox)
+    .values({
+      bookingId: null,
+      kind,
+      recipient,
+      subject: email.subject,
+      body: email.body,
+      dedupeKey,
+      ...(email.availableAt ? { nextAttemptAt: email.availableAt } : {}),
+    })
+    // the target names the partial index, predicate included, or Postgres would not infer it
+    .onConflictDoNothing({
+      target: [emailOutbox.kind, emailOutbox.dedupeKey],
+      where: sql`${emailOutbox.dedupeKey} is not null`,
+    })
+    .returning({ id: emailOutbox.id })
+  return rows.length > 0
+}
+
+/**
+ * The booking's email of one kind, if queued (a kind is unique per booking). With forUpdate, the
+ * row stays locked to the end of the caller's transaction: a worker's claim (SKIP LOCKED) cannot
+ * take it meanwhile, and a claim in progress is waited for, so the caller sees its attempts.
+ */
+export async function findEmailOfKind(
+  db: Executor,
+  bookingId: string,
+  kind: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<OutboxEmail | undefined> {
+  const query = db
+    .select()
+    .from(emailOutbox)
+    .where(and(eq(emailOutbox.bookingId, bookingId), eq(emailOutbox.kind, kind)))
+    .limit(1)
+  const [row] = options.forUpdate ? await query.for('update') : await query
+  return row
+}
+
+/**
+ * Whether the guest may hold this email: it was sent, or a worker claimed it (attempts counts
+ * claims) and may be handing it to the mail server right now. A row never claimed was not sent.
+ */
+export function confirmationMayHaveGoneOut(email: Pick<OutboxEmail, 'status' | 'attempts'>): boolean {
+  return email.status === 'sent' || (email.status === 'pending' && email.attempts > 0)
+}
+
 export interface ClaimOptions {
   /** at most this many rows */
   limit: number
@@ -100,14 +182,26 @@ export async function claimDueEmails(db: Executor, options: ClaimOptions): Promi
       nextAttemptAt: new Date(options.now.getTime() + options.leaseMs),
       attempts: sql`${emailOutbox.attempts} + 1`,
     })
-    .from(bookings)
     // = any(array(…)) runs the locking subquery exactly once (an InitPlan). With `in (…)` the planner
     // may rescan it inside a join, and a rescan skips the rows this statement already updated and
     // locks the next ones: more than `limit` rows would be claimed.
     // no status condition here: the subquery holds the rows locked as pending, and a second
     // condition on status invites the planner to scan every pending row's index entry
-    .where(and(sql`${emailOutbox.id} = any(array(${due}))`, eq(emailOutbox.bookingId, bookings.id)))
-    .returning({ ...getTableColumns(emailOutbox), restaurantId: bookings.restaurantId })
+    .where(sql`${emailOutbox.id} = any(array(${due}))`)
+    // scalar subqueries rather than a join: mail without a booking is claimed too, and each is
+    // one primary-key or unique-index probe per claimed row
+    .returning({
+      ...getTableColumns(emailOutbox),
+      // email_outbox spelled out: drizzle writes returning columns unqualified, which inside these
+      // subqueries would mean their own tables
+      restaurantId: sql<string | null>`(select b.restaurant_id from bookings b where b.id = email_outbox.booking_id)`,
+      bookingStatus: sql<
+        ClaimedEmail['bookingStatus']
+      >`(select b.status from bookings b where b.id = email_outbox.booking_id)`,
+      confirmationStatus: sql<
+        ClaimedEmail['confirmationStatus']
+      >`(select c.status from email_outbox c where c.booking_id = email_outbox.booking_id and c.kind = 'confirmation')`,
+    })
   return rows.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
 }
 
@@ -191,6 +285,53 @@ export async function markFailedAttempt(db: Executor, input: FailedAttemptInput)
     .where(fenced)
     .returning({ id: emailOutbox.id })
   return rows.length > 0 ? { outcome: 'retry', nextAttemptAt } : { outcome: 'stale' }
+}
+
+export interface SkipInput {
+  id: string
+  /** the claim's `attempts`: a fencing token, as for markFailedAttempt */
+  attempts: number
+  reason: string
+}
+
+/** Marks a claimed row skipped (not to be sent, on purpose). False when it was claimed again meanwhile. */
+export async function markSkipped(db: Executor, input: SkipInput): Promise<boolean> {
+  const rows = await db
+    .update(emailOutbox)
+    .set({ status: 'skipped', lastError: input.reason })
+    .where(
+      and(eq(emailOutbox.id, input.id), eq(emailOutbox.status, 'pending'), eq(emailOutbox.attempts, input.attempts)),
+    )
+    .returning({ id: emailOutbox.id })
+  return rows.length > 0
+}
+
+/**
+ * Gives a claimed row back until `until` without counting the claim as a delivery attempt (the
+ * cancellation email waits for its confirmation's fate). False when it was claimed again meanwhile.
+ */
+export async function deferClaimed(
+  db: Executor,
+  input: { id: string; attempts: number; until: Date },
+): Promise<boolean> {
+  const rows = await db
+    .update(emailOutbox)
+    .set({ nextAttemptAt: input.until, attempts: sql`${emailOutbox.attempts} - 1` })
+    .where(
+      and(eq(emailOutbox.id, input.id), eq(emailOutbox.status, 'pending'), eq(emailOutbox.attempts, input.attempts)),
+    )
+    .returning({ id: emailOutbox.id })
+  return rows.length > 0
+}
+
+/** Mail without a booking, newest first (alerts' history, tests). */
+export async function listNotifications(db: Executor, kind: string, limit = 100): Promise<OutboxEmail[]> {
+  return db
+    .select()
+    .from(emailOutbox)
+    .where(and(isNull(emailOutbox.bookingId), eq(emailOutbox.kind, kind)))
+    .orderBy(sql`${emailOutbox.createdAt} desc`)
+    .limit(limit)
 }
 
 /** The booking's emails, oldest first (CONTRACT's Booking.emails is built from these). */

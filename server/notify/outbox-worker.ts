@@ -3,7 +3,15 @@ import type { EngineEvent } from '../observability/event-recorder.ts'
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts'
 import { toMailSendError } from './mail-errors.ts'
 import type { MailMessage, MailTransport } from './mail-transport.ts'
-import { claimDueEmails, markFailedAttempt, markSentMany, type ClaimedEmail } from './outbox-queries.ts'
+import { CANCELLATION_KIND, CONFIRMATION_KIND } from './confirmation-email.ts'
+import {
+  claimDueEmails,
+  deferClaimed,
+  markFailedAttempt,
+  markSentMany,
+  markSkipped,
+  type ClaimedEmail,
+} from './outbox-queries.ts'
 
 export interface OutboxWorkerOptions {
   db: Executor
@@ -36,6 +44,8 @@ export interface DrainResult {
   sent: number
   failed: number
   retried: number
+  /** not sent on purpose (a confirmation of a cancelled booking, or its needless cancellation); absent when none */
+  skipped?: number
 }
 
 export interface OutboxWorker {
@@ -50,6 +60,8 @@ export interface OutboxWorker {
 const SOURCE = 'outbox'
 const MAX_BATCHES_PER_DRAIN = 50
 const MARK_SENT_RETRY_DELAYS_MS = [50, 250, 1_000]
+/** a cancellation email waits this long between looks at its confirmation's fate */
+const CANCELLATION_WAIT_MS = 5_000
 
 /** a message the transport accepted, to be marked sent with the rest of its batch */
 interface Delivered {
@@ -66,7 +78,10 @@ function toMessage(email: ClaimedEmail): MailMessage {
     text: email.body,
     // stable across retries and workers: a receiver can drop a repeated delivery
     messageId: `<${email.id}@outbox.maitre>`,
-    headers: { 'X-Maitre-Booking-Id': email.bookingId, 'X-Maitre-Email-Kind': email.kind },
+    headers: {
+      ...(email.bookingId ? { 'X-Maitre-Booking-Id': email.bookingId } : {}),
+      'X-Maitre-Email-Kind': email.kind,
+    },
   }
 }
 
@@ -166,9 +181,39 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     }
   }
 
-  async function deliver(email: ClaimedEmail): Promise<Delivered | 'failed' | 'retried' | null> {
+  /**
+   * What the booking says about this email now: a confirmation of a cancelled booking is not sent;
+   * a cancellation goes out only after its confirmation did (and waits while that one may be in
+   * flight). Null: send it.
+   */
+  function verdict(email: ClaimedEmail): { skip: string } | 'wait' | null {
+    if (email.kind === CONFIRMATION_KIND && email.bookingStatus === 'cancelled')
+      return { skip: 'BOOKING_CANCELLED: the booking was cancelled before its confirmation went out' }
+    if (email.kind === CANCELLATION_KIND && email.bookingId) {
+      if (email.confirmationStatus === 'pending') return 'wait'
+      if (email.confirmationStatus !== 'sent')
+        return { skip: 'CONFIRMATION_NEVER_SENT: the guest was never told of the booking' }
+    }
+    return null
+  }
+
+  async function deliver(email: ClaimedEmail): Promise<Delivered | 'failed' | 'retried' | 'skipped' | null> {
     // the lease ran out while earlier messages of the batch were sent: another worker may own it now
     if (now().getTime() >= email.nextAttemptAt.getTime()) return null
+    const decided = verdict(email)
+    if (decided === 'wait') {
+      await deferClaimed(db, {
+        id: email.id,
+        attempts: email.attempts,
+        until: new Date(now().getTime() + CANCELLATION_WAIT_MS),
+      })
+      return null
+    }
+    if (decided) {
+      if (!(await markSkipped(db, { id: email.id, attempts: email.attempts, reason: decided.skip }))) return null
+      record('email.skipped', email, { reason: decided.skip })
+      return 'skipped'
+    }
     let transportId: string
     try {
       ;({ transportId } = await transport.send(toMessage(email)))
@@ -207,7 +252,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     return { email, transportId }
   }
 
-  async function deliverSafely(email: ClaimedEmail): Promise<Delivered | 'failed' | 'retried' | null> {
+  async function deliverSafely(email: ClaimedEmail): Promise<Delivered | 'failed' | 'retried' | 'skipped' | null> {
     try {
       return await deliver(email)
     } catch (error) {
@@ -230,6 +275,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         while (next < claimed.length) {
           const outcome = await deliverSafely(claimed[next++]!)
           if (outcome === 'failed' || outcome === 'retried') result[outcome]++
+          else if (outcome === 'skipped') result.skipped = (result.skipped ?? 0) + 1
           else if (outcome) delivered.push(outcome)
         }
       }

@@ -9,7 +9,11 @@ describe('confirmation emails end to end over SMTP', () => {
   let sink: Awaited<ReturnType<typeof startSmtpSink>>
   beforeAll(async () => {
     sink = await startSmtpSink()
-    engine = await createTestEngine({ SMTP_URL: sink.url })
+    // retries spaced by seconds: the queued bookings are still waiting when a table frees up
+    engine = await createTestEngine(
+      { SMTP_URL: sink.url },
+      { retryTimings: { transientBaseMs: 2_000, maxAttempts: 3 } },
+    )
     await engine.restaurants.putFloor('mail', smallFloor())
   })
   afterAll(async () => {
@@ -34,6 +38,8 @@ describe('confirmation emails end to end over SMTP', () => {
     }
     // the main zone seats at most five parties of two at once; cancelling one lets a queued booking in
     expect(created.filter((c) => c.autoAssign.outcome === 'confirmed').length).toBe(5)
+    // the five confirmations go out before the cancellation, so that guest is told of it too
+    await waitFor(async () => (sink.received.length >= 5 ? true : undefined), 20_000, 'five deliveries')
     await engine.bookings.cancel(created[0]!.booking.id)
     await waitFor(async () => {
       const bookings = await Promise.all(created.map((c) => engine.bookings.get(c.booking.id)))
@@ -44,15 +50,24 @@ describe('confirmation emails end to end over SMTP', () => {
       b.emails.some((e) => e.kind === 'confirmation'),
     )
     expect(confirmed.length).toBe(6) // five inline, one seated by the job after the cancellation
-    await waitFor(async () => (sink.received.length >= 6 ? true : undefined), 20_000, 'six deliveries')
+    await waitFor(async () => (sink.received.length >= 7 ? true : undefined), 20_000, 'seven deliveries')
     await new Promise((resolve) => setTimeout(resolve, 1500)) // anything extra would arrive now
-    expect(sink.received).toHaveLength(6)
+    expect(sink.received).toHaveLength(7) // six confirmations and one cancellation
+    const cancelledId = created[0]!.booking.id
     for (const booking of confirmed) {
       const messages = sink.received.filter((m) => m.raw.includes(booking.reference))
-      expect(messages).toHaveLength(1)
+      expect(messages).toHaveLength(booking.id === cancelledId ? 2 : 1)
       expect(messages[0]!.rcptTo).toEqual([booking.guest.email])
       const final = await engine.bookings.get(booking.id)
-      expect(final.emails).toEqual([{ kind: 'confirmation', status: 'sent', sentAt: expect.any(String) }])
+      const sent = { status: 'sent', sentAt: expect.any(String) }
+      expect(final.emails).toEqual(
+        booking.id === cancelledId
+          ? [
+              { kind: 'confirmation', ...sent },
+              { kind: 'cancellation', ...sent },
+            ]
+          : [{ kind: 'confirmation', ...sent }],
+      )
     }
   })
 })

@@ -1,5 +1,5 @@
 import { and, asc, count, eq, gte, inArray, isNull, lt } from 'drizzle-orm'
-import type { Database, Executor } from '../client.ts'
+import type { Executor } from '../client.ts'
 import { runPrepared, type PreparedStatement } from '../prepared.ts'
 import { availabilityFromRow, busyWindowsJson, type Availability, type AvailabilityColumns } from './availability.ts'
 import { tableAllocations } from '../schema/allocations.ts'
@@ -85,6 +85,7 @@ export async function emailsFor(db: Executor, bookingIds: string[]) {
     .where(inArray(emailOutbox.bookingId, bookingIds))
     .orderBy(asc(emailOutbox.createdAt))
   for (const row of rows) {
+    if (!row.bookingId) continue
     result.set(row.bookingId, [
       ...(result.get(row.bookingId) ?? []),
       { kind: row.kind, status: row.status, sentAt: row.sentAt?.toISOString() ?? null },
@@ -177,10 +178,11 @@ const insertBookingStatement: PreparedStatement = {
 
 /**
  * Inserts a booking and, in the same statement, reads the availability its first quote needs: one
- * round trip for what used to be two. Undefined when the idempotency key was already taken.
+ * round trip for what used to be two. Undefined when the idempotency key was already taken. Pass
+ * the intake's transaction so the booking's first job is written with it.
  */
 export async function insertBookingWithAvailability(
-  db: Database,
+  db: Executor,
   values: NewBookingValues,
   now: Date,
 ): Promise<{ booking: Booking; availability: Availability } | undefined> {
