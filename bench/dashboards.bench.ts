@@ -110,9 +110,12 @@ async function main() {
     console.log(` in ${backfillSeconds.toFixed(0)} s`)
 
     const restaurantId = restaurantIds[0]!
+    // as the pages do (app/utils/dashboard-filters.ts resolveRange): 24 h from a whole minute,
+    // 30 days from a whole hour (minute rollups are kept two days; an older partial hour is raw)
+    const align = (ms: number, size: number) => new Date(Math.floor(ms / size) * size)
     const windows = {
-      '24h': { from: new Date(Date.now() - 86_400_000), bucketSeconds: 3_600 },
-      '30d': { from: new Date(Date.now() - DAYS * 86_400_000), bucketSeconds: 86_400 },
+      '24h': { from: align(Date.now() - 86_400_000, 60_000), bucketSeconds: 3_600 },
+      '30d': { from: align(Date.now() - DAYS * 86_400_000, 3_600_000), bucketSeconds: 86_400 },
     }
     const metrics: Array<Record<string, unknown>> = []
     for (const definition of METRIC_DEFINITIONS) {

@@ -10,6 +10,7 @@ import { createAuthService, ensureRolesAndPermissions, type AuthService } from '
 import { createAnalytics, type Analytics } from './analytics/analytics.ts'
 import { createAlertService, type AlertService } from './alerts/alert-service.ts'
 import { createAlertNotifier, type SendAlertEmail } from './alerts/notifier.ts'
+import { enqueueNotification } from './notify/outbox-queries.ts'
 import { createFlagService, type FlagService } from './flags/flag-service.ts'
 import { createFloorCache } from './assignment/floor-snapshot.ts'
 import { createPlanCache, type PlanCache } from './assignment/plan-cache.ts'
@@ -186,7 +187,19 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     notifier: createAlertNotifier({
       webhookUrl: config.alertWebhookUrl,
       emailTo: config.alertEmailTo,
-      sendEmail: options.sendAlertEmail,
+      // mail that is not about a booking goes through the outbox (at most once per transition)
+      sendEmail:
+        options.sendAlertEmail ??
+        (async (mail) => {
+          await enqueueNotification(db, {
+            kind: 'alert',
+            recipient: mail.to,
+            subject: mail.subject,
+            body: mail.text,
+            dedupeKey: mail.key,
+          })
+          outboxWorker?.wake()
+        }),
     }),
   })
   await alerts.seed()

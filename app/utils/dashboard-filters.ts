@@ -78,8 +78,11 @@ export function resolveRange(filters: DashboardFilters, now: Date): { from: Date
     return { from, to, bucketSeconds }
   }
   const window = DASHBOARD_WINDOWS[filters.window]
-  // the start on a whole minute: the window's first minute then comes from rollups, not raw events
-  const from = Math.floor((now.getTime() - window.seconds * 1000) / 60_000) * 60_000
+  // The start on a whole minute (a whole hour for windows of days, whose start is older than the
+  // two days minute rollups are kept): the window's first bucket then comes from rollups, not
+  // from raw events.
+  const align = window.seconds >= 3 * 86_400 ? 3_600_000 : 60_000
+  const from = Math.floor((now.getTime() - window.seconds * 1000) / align) * align
   return { from: new Date(from), to: now, bucketSeconds: window.bucketSeconds }
 }
 

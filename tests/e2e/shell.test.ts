@@ -79,7 +79,7 @@ describe('signed-in app shell', () => {
     await signIn(page, 'ops@demo.maitre')
     await page.waitForURL(`${server.url}/attempts`)
     expect(await page.getByTestId('current-user').innerText()).toContain('Olivia Ops')
-    expect(await page.getByTestId('not-built-yet').innerText()).toMatch(/Arrives with/)
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Attempts')
 
     const labels = await navLabels(page)
     expect(labels).toEqual(

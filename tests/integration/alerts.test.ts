@@ -8,6 +8,7 @@ import type { MetricQuery, MetricReader, MetricReading } from '../../server/anal
 import { alertRules, alertTransitions } from '../../server/db/schema/alerts.ts'
 import { auditLog } from '../../server/db/schema/auth.ts'
 import { observabilityEvents } from '../../server/db/schema/observability.ts'
+import { emailOutbox } from '../../server/db/schema/outbox.ts'
 import { insertEvents, type TestEvent } from '../helpers/analytics-events.ts'
 import { createTestEngine, type TestEngine } from '../helpers/test-engine.ts'
 
@@ -45,7 +46,7 @@ async function startWebhook(failures: number, delayMs = 0) {
 describe('alerts', () => {
   let engine: TestEngine
   beforeAll(async () => {
-    engine = await createTestEngine({}, { workers: false })
+    engine = await createTestEngine({ ALERT_EMAIL_TO: 'oncall@example.test' }, { workers: false })
   }, 60_000)
   afterAll(() => engine?.dispose())
 
@@ -223,6 +224,15 @@ describe('alerts', () => {
     await engine.alerts.evaluate(new Date(now + 5 * 60_000))
     rule = (await engine.alerts.list()).find((a) => a.key === 'auto_assign_failed_spike')!
     expect(rule.state).toBe('firing')
+    // the engine mails firing transitions through the outbox (mail that is not about a booking)
+    const mailed = async () =>
+      (await engine.db.select().from(emailOutbox).where(eq(emailOutbox.kind, 'alert'))).map((m) => [
+        m.recipient,
+        m.subject,
+      ])
+    await expect
+      .poll(mailed, { timeout: 5_000 })
+      .toContainEqual(['oncall@example.test', '[P2] FIRING: auto_assign_failed_spike'])
   })
 
   it('updates a rule with an audit entry, and refuses a threshold on a relative rule', async () => {
