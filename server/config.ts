@@ -62,7 +62,7 @@ export interface Config {
   apiTokenIsDemo: boolean
   demo: boolean
   sessionSecret: string
-  /** bearer token /metrics requires; undefined leaves /metrics open (CONTRACT §3) */
+  /** bearer token /metrics requires; undefined leaves /metrics open (docs/api.md) */
   metricsToken: string | undefined
   /** Express "trust proxy": which hops may set X-Forwarded-For (the client address throttling uses) */
   trustProxy: string

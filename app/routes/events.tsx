@@ -14,7 +14,7 @@ export const meta: MetaFunction = () => [{ title: 'Events · Maitre' }]
 
 const REFRESH_MS = 3_000
 
-// CONTRACT §5 event types, for the type picker (any other type can be typed in the URL)
+// docs/api.md, "Events" event types, for the type picker (any other type can be typed in the URL)
 const COMMON_TYPES = [
   'booking.created',
   'booking.confirmed',

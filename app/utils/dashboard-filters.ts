@@ -1,7 +1,7 @@
 import { z } from 'zod'
 
 /**
- * The filters every metric page takes in its URL (CONTRACT §4): a window (or from/to), a
+ * The filters every metric page takes in its URL (docs/api.md, "Pages"): a window (or from/to), a
  * restaurant and a pipeline, so a link reproduces what someone saw. Anything missing or unknown
  * falls back to the default instead of failing; a from/to pair overrides the window.
  */

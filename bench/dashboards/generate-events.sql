@@ -1,5 +1,5 @@
 -- Synthetic telemetry for bench/dashboards.bench.ts: rows $4 .. $4 + $5 - 1 of $3 events spread
--- evenly over $2 seconds from $1, over the restaurants $6, in the shapes producers write (CONTRACT §5).
+-- evenly over $2 seconds from $1, over the restaurants $6, in the shapes producers write (docs/api.md, "Events").
 -- Mix per 100 events: 40 planner quotes (5 % shadow, 10 % V3), 15 inline runs, 10 job summaries,
 -- 2 job failures, 10 bookings created, 8 confirmed, 3 state transitions, 5 coordinator runs,
 -- 2 shadow comparisons, 4 emails, 1 coordinator start. Planner durations are log-normal-ish with

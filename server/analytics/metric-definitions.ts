@@ -83,7 +83,7 @@ const plannerPercentile = (p: number) =>
   )
 
 /**
- * Every metric of CONTRACT §3 (and a few the pages and alerts need), defined after the booking
+ * Every metric of docs/api.md (and a few the pages and alerts need), defined after the booking
  * platform's own metric queries (seeds 000 and 004; docs/metrics.md says each in words).
  */
 export const METRIC_DEFINITIONS: MetricDefinition[] = [

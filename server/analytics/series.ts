@@ -6,7 +6,7 @@
  * so the rollup and the raw read cannot disagree.
  */
 
-/** Event types the dashboards read (CONTRACT §5); producers elsewhere emit them. */
+/** Event types the dashboards read (docs/api.md, "Events"); producers elsewhere emit them. */
 export const ANALYTICS_EVENTS = {
   quote: 'auto_assign.quote',
   summary: 'auto_assign.summary',

@@ -12,7 +12,7 @@ export interface KeyedFloor {
 const keyedFloors = new WeakMap<FloorSnapshot, KeyedFloor>()
 
 /**
- * The planner breaks ties between equally good plans on table ids (CONTRACT §2). Our ids are
+ * The planner breaks ties between equally good plans on table ids (docs/planner.md). Our ids are
  * random UUIDs, so ties fell in an order that changed with every import of a floor: the same
  * evening seated differently on two runs. The engine asks the planner in table keys instead
  * (stable, and meaningful to the restaurant: "T4" before "T6") and maps its answer back to ids.

@@ -24,7 +24,7 @@ export const PIPELINES = ['legacy', 'v3'] as const
 export const pipelineSchema = z.enum(PIPELINES)
 export type Pipeline = z.infer<typeof pipelineSchema>
 
-/** Planner reasons (CONTRACT §2): why no valid plan exists. */
+/** Planner reasons (docs/planner.md): why no valid plan exists. */
 export const PLANNER_REASONS = [
   'INVALID_REQUEST',
   'NO_TABLES_IN_ZONE',

@@ -10,7 +10,7 @@ import { applyMigrations } from '../db/migrate.ts'
 import { deleteUserSessions, disableUserByEmail, listUsersWithRoles } from '../db/queries/auth.ts'
 import { AppError } from '../errors.ts'
 
-// `npm run user -- create EMAIL --role ROLE | list | disable EMAIL` (CONTRACT §1): how a
+// `npm run user -- create EMAIL --role ROLE | list | disable EMAIL` (docs/operations.md): how a
 // production install gets its first admin. Works on the configured database (DATABASE_URL, else
 // PGlite in DATA_DIR), applying migrations first so it also works before the server ever ran.
 

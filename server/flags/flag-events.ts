@@ -1,4 +1,4 @@
-/** The flag.* event types (CONTRACT §5), declared once; started and resumed are extensions. */
+/** The flag.* event types (docs/api.md, "Events"), declared once; started and resumed are extensions. */
 export const FLAG_EVENTS = {
   ruleChanged: 'flag.rule_changed',
   rampStarted: 'flag.ramp_started',

@@ -26,7 +26,7 @@ const historyQuery = z.object({
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 })
 
-/** GET /api/alerts, GET /api/alerts/history, PUT /api/alerts/:key (CONTRACT §3 "Alerts"). */
+/** GET /api/alerts, GET /api/alerts/history, PUT /api/alerts/:key (docs/api.md "Alerts"). */
 export function alertsRoutes(engine: Engine): Router {
   const router = Router()
 

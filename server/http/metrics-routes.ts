@@ -45,7 +45,7 @@ function sendCsv(res: Response, filename: string, header: string[], rows: Array<
   res.send([header, ...rows].map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n')
 }
 
-/** GET /api/metrics, /api/metrics/compare, /api/metrics/:name (CONTRACT §3 "Metrics"). */
+/** GET /api/metrics, /api/metrics/compare, /api/metrics/:name (docs/api.md "Metrics"). */
 export function metricsRoutes(engine: Engine): Router {
   const router = Router()
 

@@ -20,7 +20,7 @@ function body(req: { body: unknown }): Record<string, unknown> {
   return {}
 }
 
-/** CONTRACT §3 manual review: list, detail, seat, retry (202), cancel. */
+/** docs/api.md manual review: list, detail, seat, retry (202), cancel. */
 export function reviewRoutes(engine: Engine): Router {
   const router = Router()
   router.get('/', async (req, res, next) => {

@@ -1,7 +1,7 @@
 import { Router } from 'express'
 import type { Engine } from '../engine.ts'
 
-/** GET /api/shadow (CONTRACT §3): the shadow summary and the newest comparisons. */
+/** GET /api/shadow (docs/api.md): the shadow summary and the newest comparisons. */
 export function shadowRoutes(engine: Engine): Router {
   const router = Router()
   router.get('/', async (req, res, next) => {

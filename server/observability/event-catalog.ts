@@ -9,7 +9,7 @@ import {
 } from '../assignment/vocabulary.ts'
 
 /**
- * One zod schema per event type (CONTRACT §5 and the engine's own): producers build contexts of
+ * One zod schema per event type (docs/api.md, "Events" and the engine's own): producers build contexts of
  * these shapes, the recorder validates them, SQL and tests read them. Schemas name what consumers
  * rely on and pass through extra keys, so a producer may add detail without a schema change.
  * Every quote and attempt event carries `pipeline` and `shadow`: dashboards exclude shadow work.

@@ -2,7 +2,7 @@ import type { ExclusionReason } from '../../planner/index.ts'
 
 /**
  * The one place where reason codes become sentences a host reads between two tables. The codes are
- * the planner's (CONTRACT §2), the engine's (server/assignment/reason-codes.ts) and the job's
+ * the planner's (docs/planner.md), the engine's (server/assignment/reason-codes.ts) and the job's
  * (CUTOFF:<reason>, EXHAUSTED); an unknown code still reads as a sentence, with the code in it.
  */
 const BOOKING_REASONS: Record<string, string> = {

@@ -61,7 +61,7 @@ export const seatSchema = z.object({
   startAt: z.string().datetime({ offset: true }).optional(),
 })
 
-// CONTRACT: retry and cancel need not echo a version (a system may just say "retry it"); the
+// docs/api.md: retry and cancel need not echo a version (a system may just say "retry it"); the
 // pages always send it, so two people still cannot both act
 export const retrySchema = z.object({ bookingId: z.string().uuid(), expectedVersion: version.optional() })
 
@@ -490,7 +490,7 @@ export function createReviewActions(deps: AssignmentDeps) {
     },
 
     /**
-     * Hands the booking back to the engine for one more automatic attempt (CONTRACT: 202): the
+     * Hands the booking back to the engine for one more automatic attempt (docs/api.md: 202): the
      * state machine moves it to assignment_pending under the version check, then the engine's own
      * attempt runs (decide and commit: its hold, its confirm, its one email); when it cannot seat
      * it either, the booking goes back to review with the new reason.

@@ -212,7 +212,7 @@ function moveOptions(booking: Booking, timezone: string, now: Date) {
 export function createReviewReader(deps: AssignmentDeps) {
   const db = deps.db
   return {
-    /** CONTRACT §3 GET /api/review: most urgent (earliest start) first. */
+    /** docs/api.md GET /api/review: most urgent (earliest start) first. */
     async queue(filter: { restaurantSlug?: string } = {}): Promise<ReviewBooking[]> {
       const rows = await listReviewQueue(db, {
         states: WAITING_STATES,

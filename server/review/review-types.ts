@@ -9,7 +9,7 @@ export interface ReviewActor {
   id: string
 }
 
-/** CONTRACT §3: Booking & { reviewReason, waitingSince, version }, plus what the page shows. */
+/** docs/api.md: Booking & { reviewReason, waitingSince, version }, plus what the page shows. */
 export interface ReviewBooking extends ApiBooking {
   version: number
   reviewReason: string | null
@@ -44,7 +44,7 @@ export interface ReviewTable {
   key: string
   zone: string
   capacity: number
-  /** CONTRACT: free for this booking's window */
+  /** docs/api.md: free for this booking's window */
   free: boolean
   state: TableState
   /** ISO: end of the busy stretch that overlaps the booking */

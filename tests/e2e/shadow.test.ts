@@ -25,7 +25,12 @@ beforeAll(async () => {
     ],
     adjacency: [['A', 'B']],
   })
-  await engine.flags.setRule('assignment.pipeline_v3_shadow', created.id, { enabled: true }, 'e2e')
+  await engine.flags.setRule(
+    'assignment.pipeline_v3_shadow',
+    { restaurantId: created.id },
+    { enabled: true },
+    { actor: 'e2e', comment: 'test setup' },
+  )
   const startAt = new Date(Date.now() + 2 * 86_400_000)
   startAt.setUTCHours(12, 0, 0, 0)
   // a party of six waits for A+B; legacy seats a party of two at B, V3 would have used C

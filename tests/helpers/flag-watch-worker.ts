@@ -7,7 +7,7 @@ const config = loadConfig({
   ...process.env,
   NODE_ENV: 'test',
   MAITRE_DEMO: '0',
-  SESSION_SECRET: 'flag-watch-secret-0123456789',
+  SESSION_SECRET: 'flag-watch-secret-0123456789-abcdefgh',
 })
 const engine = await createEngine(config, {
   workers: false,

@@ -53,7 +53,7 @@ describe('a database outage degrades, never kills (postgres through a TCP proxy)
     const config = loadConfig({
       NODE_ENV: 'test',
       MAITRE_DEMO: '0',
-      SESSION_SECRET: 'outage-test-secret-0123456789',
+      SESSION_SECRET: 'outage-test-secret-0123456789-abcdefgh',
       MAITRE_API_TOKEN: 'outage-token-123',
       DATABASE_URL: url.toString(),
       FEATURE_AUTO_ASSIGN_RETRY_POLICY_V2: '1',

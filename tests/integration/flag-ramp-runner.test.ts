@@ -257,7 +257,7 @@ describe('exactly one ramp runner across processes', () => {
           NODE_ENV: 'test',
           MAITRE_DEMO: '0',
           DATABASE_URL: engine.config.databaseUrl,
-          SESSION_SECRET: 'second-process-secret-0123',
+          SESSION_SECRET: 'second-process-secret-0123-abcdefghijkl',
         }),
         { workers: false },
       )

@@ -26,7 +26,7 @@ describe(`SIGTERM drains a busy server within 10 s (${driver})`, () => {
       ...process.env,
       NODE_ENV: 'test',
       DATA_DIR: dataDir,
-      SESSION_SECRET: 'drain-test-secret-0123456789',
+      SESSION_SECRET: 'drain-test-secret-0123456789-abcdefgh',
       MAITRE_API_TOKEN: 'drain-token-123',
       ...(fresh.url ? { DATABASE_URL: fresh.url } : {}),
     } as NodeJS.ProcessEnv
@@ -120,7 +120,7 @@ describe(`SIGTERM drains a busy server within 10 s (${driver})`, () => {
         NODE_ENV: 'test',
         MAITRE_DEMO: '0',
         DATA_DIR: dataDir,
-        SESSION_SECRET: 'drain-test-secret-0123456789',
+        SESSION_SECRET: 'drain-test-secret-0123456789-abcdefgh',
         ...(fresh.url ? { DATABASE_URL: fresh.url } : {}),
       }),
       { workers: false },

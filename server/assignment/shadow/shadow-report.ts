@@ -16,7 +16,7 @@ const slug = z
   .max(100)
   .regex(/^[a-z0-9-]+$/, 'a restaurant slug')
 
-/** GET /api/shadow (CONTRACT §3) */
+/** GET /api/shadow (docs/api.md) */
 export const shadowApiQuerySchema = z
   .object({
     restaurant: slug.optional(),

@@ -46,7 +46,7 @@ export interface PersonContext {
 
 export type RampCommandKind = 'pause' | 'resume' | 'advance' | 'rollback'
 
-/** A ramp as the API and the pages show it (CONTRACT §3 Ramp, plus a few extensions). */
+/** A ramp as the API and the pages show it (docs/api.md Ramp, plus a few extensions). */
 export interface RampView {
   id: string
   flag: string

@@ -4,7 +4,7 @@ import type { GuardrailSpec, RampStage } from './ramp-types.ts'
 export interface RampTemplate {
   id: string
   name: string
-  /** which plan of the booking platform it encodes (../shared/seeds) */
+  /** which plan of the booking platform it encodes (docs/flags.md, "Templates") */
   source: string
   description: string
   /** flags the plan ramps; the template can be started on any of them */
