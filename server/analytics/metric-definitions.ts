@@ -348,7 +348,7 @@ export const METRIC_DEFINITIONS: MetricDefinition[] = [
     'review_wait_p95',
     'review_waits',
     0.95,
-    'p95 of the time bookings waited in manual review before staff seated or cancelled them (wait_ms)',
+    'p95 of the time bookings waited in manual review before a person acted or their time passed (waited_ms)',
   ),
   {
     name: 'bookings_created',

@@ -23,6 +23,8 @@ export const ANALYTICS_EVENTS = {
   shadowCompared: 'shadow.compared',
   reviewSeated: 'review.seated',
   reviewCancelled: 'review.cancelled',
+  reviewExpired: 'review.expired',
+  reviewRetried: 'review.retried',
   emailSent: 'email.sent',
   emailDuplicateSend: 'email.duplicate_send',
   breakerOpened: 'breaker.opened',
@@ -57,7 +59,10 @@ export const SERIES = {
   },
   shadow_comparisons: { factsFile: 'facts/shadow-comparisons', eventTypes: [E.shadowCompared] },
   emails: { factsFile: 'facts/emails', eventTypes: [E.emailSent, E.emailDuplicateSend] },
-  review_waits: { factsFile: 'facts/review-waits', eventTypes: [E.reviewSeated, E.reviewCancelled] },
+  review_waits: {
+    factsFile: 'facts/review-waits',
+    eventTypes: [E.reviewSeated, E.reviewCancelled, E.reviewExpired, E.reviewRetried],
+  },
 } as const satisfies Record<string, SeriesDefinition>
 
 export type SeriesName = keyof typeof SERIES

@@ -81,13 +81,6 @@ export const FLAG_DEFINITIONS = [
     defaultValue: false,
     envOverride: 'FEATURE_ASSIGNMENT_RESEAT',
   },
-  {
-    key: 'assignment.reseat',
-    valueType: 'boolean',
-    description: 'When no plan is free, move not-yet-started bookings to make room (fewest moves)',
-    defaultValue: false,
-    envOverride: 'FEATURE_ASSIGNMENT_RESEAT',
-  },
 ] as const satisfies readonly FlagDefinition[]
 
 type Definitions = (typeof FLAG_DEFINITIONS)[number]

@@ -251,7 +251,7 @@ export function createReviewActions(deps: AssignmentDeps) {
 
   /**
    * How long the booking waited for a person, on the event that ends the wait: the review SLA
-   * (sql/analytics/review-wait.sql reads `waited_ms` from review.seated|cancelled|retried|expired).
+   * (sql/analytics/facts/review-waits.sql reads `waited_ms` from review.seated|cancelled|retried|expired).
    */
   async function waited(bookingId: string, now: Date): Promise<{ waited_ms?: number }> {
     const since = await lastEnteredAt(db, bookingId, WAITING_STATES)

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { murmurhash3x86_32, rolloutBucket } from '../../server/flags/murmurhash3.ts'
 import { evaluateFlag } from '../../server/flags/evaluate.ts'
-import { flagDefinition } from '../../server/flags/definitions.ts'
+import { FLAG_DEFINITIONS, flagDefinition } from '../../server/flags/definitions.ts'
 
 describe('murmurhash3 x86 32', () => {
   it('matches the reference vectors', () => {
@@ -125,5 +125,14 @@ describe('flag evaluation', () => {
         expected,
       )
     }
+  })
+})
+
+describe('flag definitions', () => {
+  it('declare each key and each environment override once', () => {
+    const keys = FLAG_DEFINITIONS.map((definition) => definition.key)
+    const overrides = FLAG_DEFINITIONS.map((definition) => definition.envOverride)
+    expect(new Set(keys).size).toBe(keys.length)
+    expect(new Set(overrides).size).toBe(overrides.length)
   })
 })

@@ -1,4 +1,7 @@
--- Series review_waits: one fact per review.seated or review.cancelled that carries wait_ms (time the booking waited in manual review); value = wait_ms.
+-- Series review_waits (metric review_wait_p95, the manual-review SLA): one fact per event that ends
+-- a wait for a person (review.seated, review.cancelled, review.expired, review.retried) and carries
+-- waited_ms, the time from the booking's last move into manual_review or failed to the action
+-- (server/review/review-actions.ts); value = waited_ms.
 -- Every facts file has the same parameters and columns, so one rollup statement and one raw read
 -- wrap them all (sql/analytics/rollup-minutes.sql, sql/analytics/raw-facts.sql):
 --   $1 from timestamptz (inclusive), $2 to timestamptz (exclusive), $3 event types text[]
@@ -8,8 +11,8 @@ select
   e.occurred_at,
   e.restaurant_id,
   coalesce(e.context ->> 'pipeline', 'legacy') as pipeline,
-  '' as label,
-  (e.context ->> 'wait_ms')::double precision as value,
+  e.event_type as label,
+  (e.context ->> 'waited_ms')::double precision as value,
   false as flag_a,
   false as flag_b
 from observability_events e
@@ -17,4 +20,4 @@ where e.event_type = any($3::text[])
   and e.occurred_at >= $1::timestamptz
   and e.occurred_at < $2::timestamptz
   and coalesce(e.context ->> 'shadow', 'false') <> 'true'
-  and jsonb_typeof(e.context -> 'wait_ms') = 'number'
+  and jsonb_typeof(e.context -> 'waited_ms') = 'number'
