@@ -21,15 +21,26 @@ function smallFloor(): Pick<QuoteInput, 'tables' | 'adjacency'> {
 
 /**
  * A clique of 2-tops, each with a private 1-top beside it: no twins and no closed nodes, so the
- * planner's bounds do not shortcut it and a party of 15 over 8 tables takes a long search.
+ * planner's bounds do not shortcut it and a party of 15 over 8 tables takes a long search. The ids
+ * are scrambled (deterministically): with ids in construction order the tie-break walks straight to
+ * an optimal plan, and on a quiet machine the search ended before the test could abort it.
  */
 function slowFloor(n: number): Pick<QuoteInput, 'tables' | 'adjacency'> {
+  let state = 12_345
+  const scrambled = (prefix: string, i: number) => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648
+    return `${Math.floor((state / 2_147_483_648) * 1e9).toString(36)}-${prefix}${i}`
+  }
   const tables: TableSpec[] = []
   const adjacency: Array<[string, string]> = []
+  const twoTops: string[] = []
   for (let i = 0; i < n; i++) {
-    tables.push({ id: `c${i}`, zoneId: 'main', capacity: 2 }, { id: `p${i}`, zoneId: 'main', capacity: 1 })
-    adjacency.push([`c${i}`, `p${i}`])
-    for (let j = 0; j < i; j++) adjacency.push([`c${j}`, `c${i}`])
+    const twoTop = scrambled('c', i)
+    const pendant = scrambled('p', i)
+    tables.push({ id: twoTop, zoneId: 'main', capacity: 2 }, { id: pendant, zoneId: 'main', capacity: 1 })
+    adjacency.push([twoTop, pendant])
+    for (const other of twoTops) adjacency.push([other, twoTop])
+    twoTops.push(twoTop)
   }
   return { tables, adjacency }
 }
