@@ -36,9 +36,11 @@ buckets as (
 )
 select
   b.bucket_start,
+  -- the filter matters: least() and greatest() skip NULLs, so a bucket with no stretch would
+  -- otherwise count as open for its whole length
   coalesce(sum(extract(epoch from
     least(s.open_to, b.bucket_start + make_interval(secs => $6::integer)) - greatest(s.open_from, b.bucket_start)
-  )), 0)::double precision as open_seconds,
+  )) filter (where s.open_from is not null), 0)::double precision as open_seconds,
   count(s.open_from)::integer as stretches
 from buckets b
 left join stretches s

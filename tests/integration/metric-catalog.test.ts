@@ -118,6 +118,14 @@ describe('metric catalogue', () => {
 
   it('computes every contract metric from raw events as hand-computed', checkAll)
 
+  it('counts a breaker as open only while it was: no stretch, no seconds', async () => {
+    const quiet = await engine.analytics.read('breaker_open_seconds', { from: at(30), to: at(120) })
+    expect(quiet.value).toBe(0)
+    const byMinute = await engine.analytics.readSeries('breaker_open_seconds', { ...WINDOW, bucketSeconds: 60 })
+    const total = byMinute.series.reduce((sum, point) => sum + (point.value ?? 0), 0)
+    expectClose(total, 300, 'breaker seconds summed over minutes')
+  })
+
   it('filters by restaurant and pipeline', async () => {
     const onlyA = { ...WINDOW, restaurantId: A }
     expectClose((await engine.analytics.read('planner_calls_per_booking', onlyA)).value, 3 / 2, 'calls A')
