@@ -104,8 +104,10 @@ export function createAlertService(deps: AlertServiceDeps) {
         to: from,
         reason: rule.reason ?? undefined,
       })
+      // no observation before the window (a fresh install, a new restaurant) is no baseline: a
+      // rule relative to it cannot say what "50% above normal" is, so it waits for data
       baseline =
-        base.value === null
+        base.value === null || base.sampleSize === 0
           ? null
           : deps.isCountMetric(rule.metric)
             ? (base.value * rule.windowMinutes) / rule.baselineMinutes

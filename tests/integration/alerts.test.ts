@@ -202,6 +202,25 @@ describe('alerts', () => {
     }
   })
 
+  it('does not fire a relative rule before there is a baseline (a fresh install)', async () => {
+    // failures in the last hour, nothing in the 24 h before: "50% above normal" is undefined
+    const now = Date.parse('2030-04-01T12:00:00.000Z')
+    await insertEvents(
+      engine,
+      [1, 10, 20, 30].map((m) => ({
+        occurredAt: new Date(now - m * 60_000),
+        eventType: 'auto_assign.failed',
+        restaurantId: null,
+        context: { reason: 'NO_AVAILABILITY' },
+      })),
+    )
+    await resetRule('auto_assign_failed_spike')
+    for (const later of [0, 5, 10]) await engine.alerts.evaluate(new Date(now + later * 60_000))
+    const rule = (await engine.alerts.list()).find((a) => a.key === 'auto_assign_failed_spike')!
+    expect(rule).toMatchObject({ state: 'ok', value: 4, baseline: null })
+    await resetRule('auto_assign_failed_spike')
+  })
+
   it('fires a relative rule against its baseline read from the catalogue', async () => {
     // auto_assign_failed_spike: failures in the last hour > 1.5 x (failures per hour over the 24 h before)
     const now = Date.parse('2030-05-01T12:00:00.000Z')
