@@ -1,5 +1,9 @@
 import pg from 'pg'
 
+const CONNECT_TIMEOUT_MS = 5_000
+const QUERY_TIMEOUT_MS = 10_000
+const END_WAIT_MS = 2_000
+
 export interface FlagChangeListener {
   /** true while the LISTEN connection is up (tests and /healthz-style diagnostics) */
   isListening(): boolean
@@ -62,7 +66,15 @@ export function listenForFlagChanges(options: FlagChangeListenerOptions): FlagCh
 
   async function connect(): Promise<void> {
     if (stopped) return
-    const next = new pg.Client({ connectionString: options.databaseUrl, application_name: 'maitre-flag-listener' })
+    // bounded like every other connection (docs/decisions/013): a silent network stall must not
+    // leave this client half-open, or stop() would wait on it for as long as TCP takes to give up
+    const next = new pg.Client({
+      connectionString: options.databaseUrl,
+      application_name: 'maitre-flag-listener',
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      query_timeout: QUERY_TIMEOUT_MS,
+      keepAlive: true,
+    })
     client = next
     next.on('error', (error) => dropped(error))
     next.on('end', () => dropped())
@@ -99,7 +111,8 @@ export function listenForFlagChanges(options: FlagChangeListenerOptions): FlagCh
       if (current) {
         current.removeAllListeners()
         current.on('error', () => {})
-        await current.end().catch(() => {})
+        // a client stuck on a stalled socket may never finish ending: give it a moment, then go
+        await Promise.race([current.end().catch(() => {}), new Promise((resolve) => setTimeout(resolve, END_WAIT_MS))])
       }
     },
   }
