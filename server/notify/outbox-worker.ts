@@ -1,3 +1,5 @@
+// unexpected errors carry the failed statement's parameters (recipients): log them redacted
+import { redactForLog } from '../http/log-redaction.ts'
 import type { Executor } from '../db/client.ts'
 import type { EngineEvent } from '../observability/event-recorder.ts'
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts'
@@ -165,7 +167,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     } catch (error) {
       // the leases make the rows due again later: they are sent again rather than lost
       for (const { email } of deliveries) {
-        log(`email ${email.id} (${email.kind}, booking ${email.bookingId}): ${(error as Error).message}`)
+        log(`email ${email.id} (${email.kind}, booking ${email.bookingId}): ${redactForLog(error)}`)
         record('email.worker_error', email, { error: (error as Error).message }, 'error')
       }
       return
@@ -257,7 +259,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       return await deliver(email)
     } catch (error) {
       // the lease makes the row due again later; nothing is lost
-      log(`email ${email.id} (${email.kind}, booking ${email.bookingId}): ${(error as Error).message}`)
+      log(`email ${email.id} (${email.kind}, booking ${email.bookingId}): ${redactForLog(error)}`)
       record('email.worker_error', email, { error: (error as Error).message }, 'error')
       return null
     }
@@ -308,7 +310,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     try {
       await drainOnce()
     } catch (error) {
-      log(`poll failed: ${(error as Error).message}`)
+      log(`poll failed: ${redactForLog(error)}`)
       try {
         events.record({
           type: 'email.worker_error',
