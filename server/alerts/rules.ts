@@ -118,4 +118,13 @@ export const SEEDED_RULES: AlertRuleDefinition[] = [
     windowMinutes: 15,
     minSample: 20,
   },
+  {
+    key: 'flag_ramp_rolled_back',
+    description: 'a staged flag ramp rolled itself back in the last hour: a guardrail stayed breached (see /flags)',
+    severity: 'P2',
+    metric: 'ramp_auto_rollback_count',
+    comparator: 'gt',
+    threshold: 0,
+    windowMinutes: 60,
+  },
 ].map((rule) => alertRuleSchema.parse(rule))

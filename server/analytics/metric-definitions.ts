@@ -308,6 +308,17 @@ export const METRIC_DEFINITIONS: MetricDefinition[] = [
     },
   },
   {
+    name: 'ramp_auto_rollback_count',
+    description: 'flag ramps the runner rolled back by itself because a guardrail stayed breached',
+    unit: 'count',
+    better: 'lower',
+    series: ['ramp_rollbacks'],
+    compute(get) {
+      const automatic = get('ramp_rollbacks').total.countA
+      return { value: automatic, sampleSize: automatic }
+    },
+  },
+  {
     name: 'reason_share_pct',
     description: '100 * failed planner calls with the given reason (&reason=) / failed planner calls',
     unit: 'percent',

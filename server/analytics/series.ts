@@ -6,6 +6,8 @@
  * so the rollup and the raw read cannot disagree.
  */
 
+import { FLAG_EVENTS } from '../flags/flag-events.ts'
+
 /** Event types the dashboards read (docs/api.md, "Events"); producers elsewhere emit them. */
 export const ANALYTICS_EVENTS = {
   quote: 'auto_assign.quote',
@@ -31,6 +33,7 @@ export const ANALYTICS_EVENTS = {
   breakerClosed: 'breaker.closed',
   alertFiring: 'alert.firing',
   alertResolved: 'alert.resolved',
+  rampRolledBack: FLAG_EVENTS.rampRolledBack,
 } as const
 
 export interface SeriesDefinition {
@@ -63,6 +66,7 @@ export const SERIES = {
     factsFile: 'facts/review-waits',
     eventTypes: [E.reviewSeated, E.reviewCancelled, E.reviewExpired, E.reviewRetried],
   },
+  ramp_rollbacks: { factsFile: 'facts/ramp-rollbacks', eventTypes: [E.rampRolledBack] },
 } as const satisfies Record<string, SeriesDefinition>
 
 export type SeriesName = keyof typeof SERIES

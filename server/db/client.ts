@@ -65,6 +65,9 @@ export const DEFAULT_DATABASE_TIMEOUTS: DatabaseTimeouts = {
   lockMs: 10_000,
 }
 
+/** How long closing the pool may wait for connections still in use. */
+const POOL_END_WAIT_MS = 5_000
+
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl)
     return openPostgres(options.databaseUrl, options.poolSize ?? 10, {
@@ -138,9 +141,76 @@ async function openPostgres(
     async close() {
       if (closed) return
       closed = true
-      await pool.end()
+      // pool.end() waits for every checked-out client; after an outage one may sit on a dead socket
+      // until its query timeout, so shutdown waits a bounded time and then lets the process go
+      let timer: NodeJS.Timeout | undefined
+      const ended = await Promise.race([
+        pool.end().then(() => true),
+        new Promise<false>((resolve) => {
+          timer = setTimeout(() => resolve(false), POOL_END_WAIT_MS)
+          timer.unref()
+        }),
+      ])
+      clearTimeout(timer)
+      if (!ended) console.error(`[db] the pool did not end within ${POOL_END_WAIT_MS} ms; leaving its connections`)
     },
   }
+}
+
+export interface DedicatedClientOptions {
+  /** shows in pg_stat_activity, so an operator can tell the sessions apart */
+  applicationName: string
+  /** the pool's bounds by default; a session that waits on purpose (a migration lock) lifts the statement bounds */
+  timeouts?: Partial<DatabaseTimeouts>
+  /** false for a session whose statements may wait as long as they must (pg_advisory_lock) */
+  boundStatements?: boolean
+}
+
+/**
+ * A connection outside the pool, for what needs its own session: advisory locks, LISTEN, the
+ * migration lock. It gets the pool's bounds (docs/decisions/013): a connect that cannot finish and
+ * a query with no answer fail instead of hanging, and keep-alive notices a dead peer while it idles.
+ * The caller connects it and must end it with endDedicatedClient.
+ */
+export function dedicatedClient(databaseUrl: string, options: DedicatedClientOptions): pg.Client {
+  const timeouts = { ...DEFAULT_DATABASE_TIMEOUTS, ...options.timeouts }
+  const bounded = options.boundStatements ?? true
+  return new pg.Client({
+    connectionString: databaseUrl,
+    application_name: options.applicationName,
+    connectionTimeoutMillis: timeouts.connectMs,
+    keepAlive: true,
+    ...(bounded
+      ? {
+          statement_timeout: timeouts.statementMs,
+          query_timeout: timeouts.queryMs,
+          lock_timeout: timeouts.lockMs,
+          idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
+        }
+      : {}),
+  })
+}
+
+/** How long ending a dedicated client may take before we let it go. */
+export const DEDICATED_END_WAIT_MS = 2_000
+
+/**
+ * Ends a dedicated client, but never waits longer than `waitMs`: a client on a stalled socket may
+ * never finish its goodbye, and shutdown must not wait for TCP to give up. A late socket error on
+ * the abandoned client is swallowed, so it cannot end the process.
+ */
+export async function endDedicatedClient(client: pg.Client, waitMs = DEDICATED_END_WAIT_MS): Promise<void> {
+  client.removeAllListeners('error')
+  client.on('error', () => {})
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([
+    client.end().catch(() => {}),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, waitMs)
+      timer.unref()
+    }),
+  ])
+  clearTimeout(timer)
 }
 
 function hasSeveralStatements(text: string): boolean {

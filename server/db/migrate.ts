@@ -1,11 +1,10 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import pg from 'pg'
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
 import type { PgliteDatabase } from 'drizzle-orm/pglite'
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres'
-import type { DatabaseHandle } from './client.ts'
+import { dedicatedClient, endDedicatedClient, type DatabaseHandle } from './client.ts'
 
 export const migrationsFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../sql/migrations')
 
@@ -18,13 +17,20 @@ export async function applyMigrations(handle: DatabaseHandle): Promise<void> {
     return
   }
   // Several workers may start at once: a session lock on a side connection serialises them.
-  const lockClient = new pg.Client({ connectionString: handle.databaseUrl })
-  await lockClient.connect()
+  // its statements are unbounded on purpose: pg_advisory_lock waits for a migration in another
+  // process, however long that takes; the connect is bounded like every other
+  const lockClient = dedicatedClient(handle.databaseUrl!, { applicationName: 'maitre-migrate', boundStatements: false })
+  try {
+    await lockClient.connect()
+  } catch (error) {
+    await endDedicatedClient(lockClient)
+    throw error
+  }
   try {
     await lockClient.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY])
     await migratePg(handle.db as unknown as NodePgDatabase, { migrationsFolder })
   } finally {
     await lockClient.query('select pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {})
-    await lockClient.end()
+    await endDedicatedClient(lockClient)
   }
 }

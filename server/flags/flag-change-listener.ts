@@ -1,8 +1,8 @@
-import pg from 'pg'
+import type pg from 'pg'
+import { dedicatedClient, endDedicatedClient } from '../db/client.ts'
 
 const CONNECT_TIMEOUT_MS = 5_000
 const QUERY_TIMEOUT_MS = 10_000
-const END_WAIT_MS = 2_000
 
 export interface FlagChangeListener {
   /** true while the LISTEN connection is up (tests and /healthz-style diagnostics) */
@@ -53,9 +53,8 @@ export function listenForFlagChanges(options: FlagChangeListenerOptions): FlagCh
     const old = client
     client = undefined
     old?.removeAllListeners()
-    // keep an error listener: a late socket error on the dead client must not crash the process
-    old?.on('error', () => {})
-    void old?.end().catch(() => {})
+    // endDedicatedClient keeps an error listener: a late socket error on the dead client must not crash the process
+    if (old) void endDedicatedClient(old)
     if (stopped) return
     if (!reported) {
       reported = true
@@ -68,12 +67,9 @@ export function listenForFlagChanges(options: FlagChangeListenerOptions): FlagCh
     if (stopped) return
     // bounded like every other connection (docs/decisions/013): a silent network stall must not
     // leave this client half-open, or stop() would wait on it for as long as TCP takes to give up
-    const next = new pg.Client({
-      connectionString: options.databaseUrl,
-      application_name: 'maitre-flag-listener',
-      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-      query_timeout: QUERY_TIMEOUT_MS,
-      keepAlive: true,
+    const next = dedicatedClient(options.databaseUrl, {
+      applicationName: 'maitre-flag-listener',
+      timeouts: { connectMs: CONNECT_TIMEOUT_MS, queryMs: QUERY_TIMEOUT_MS },
     })
     client = next
     next.on('error', (error) => dropped(error))
@@ -110,9 +106,7 @@ export function listenForFlagChanges(options: FlagChangeListenerOptions): FlagCh
       listening = false
       if (current) {
         current.removeAllListeners()
-        current.on('error', () => {})
-        // a client stuck on a stalled socket may never finish ending: give it a moment, then go
-        await Promise.race([current.end().catch(() => {}), new Promise((resolve) => setTimeout(resolve, END_WAIT_MS))])
+        await endDedicatedClient(current)
       }
     },
   }

@@ -30,6 +30,8 @@ const flagRampEvent = open({
   to_stage: z.number().int().nonnegative(),
   reason: z.string(),
   actor: z.string(),
+  /** the runner's own step (a rollback it decided), not a person's command */
+  automatic: z.boolean().optional(),
 })
 
 export const EVENT_SCHEMAS = {

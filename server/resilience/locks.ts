@@ -1,7 +1,7 @@
 import crypto from 'node:crypto'
-import pg from 'pg'
+import type pg from 'pg'
 import { Redis } from 'ioredis'
-import type { DatabaseHandle } from '../db/client.ts'
+import { dedicatedClient, endDedicatedClient, type DatabaseHandle } from '../db/client.ts'
 
 /**
  * Per-booking locks for the V3 coordinator. They are for efficiency only (two workers must not
@@ -43,23 +43,32 @@ interface SqlSession {
 function postgresSession(databaseUrl: string): SqlSession {
   let client: Promise<pg.Client> | null = null
   const connect = () => {
-    const created = new pg.Client({ connectionString: databaseUrl, application_name: 'maitre-locks' })
+    const created = dedicatedClient(databaseUrl, { applicationName: 'maitre-locks' })
     created.on('error', () => {
       // the session and its locks are gone; the next call reconnects
-      client = null
+      if (client === connecting) client = null
     })
-    return created.connect().then(() => created)
+    const connecting: Promise<pg.Client> = created.connect().then(
+      () => created,
+      async (error: unknown) => {
+        await endDedicatedClient(created)
+        throw error
+      },
+    )
+    return connecting
   }
   // one statement at a time on the session (node-postgres queues them, but will stop doing so)
   let tail: Promise<unknown> = Promise.resolve()
   return {
     query(text, values) {
       const run = tail.then(async () => {
-        client ??= connect()
+        const current = (client ??= connect())
         try {
-          return (await (await client).query(text, values)).rows
+          return (await (await current).query(text, values)).rows
         } catch (error) {
-          client = null
+          // a failed statement may mean a dead session: drop it (its locks went with it)
+          if (client === current) client = null
+          void current.then((dead) => endDedicatedClient(dead)).catch(() => {})
           throw error
         }
       })
@@ -69,7 +78,8 @@ function postgresSession(databaseUrl: string): SqlSession {
     async close() {
       const current = client
       client = null
-      if (current) await (await current).end().catch(() => {})
+      // a connect still in flight is bounded by the connect timeout; the end is bounded too
+      if (current) await current.then((open) => endDedicatedClient(open)).catch(() => {})
     },
   }
 }

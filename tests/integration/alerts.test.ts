@@ -60,6 +60,7 @@ describe('alerts', () => {
       'circuit_breaker_open',
       'coordinator_high_error_rate',
       'coordinator_latency_high',
+      'flag_ramp_rolled_back',
       'inline_timeout_spike',
       'manual_review_queue_spike',
       'planner_cache_hits_missing',

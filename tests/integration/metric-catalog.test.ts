@@ -59,6 +59,13 @@ const history: TestEvent[] = [
   event(12, 'email.sent', { kind: 'confirmation' }, A, b2),
   event(10, 'breaker.opened', {}),
   event(15, 'breaker.closed', {}),
+  // two ramps rolled back: one by the runner (a guardrail stayed breached), one by a person
+  event(20, 'flag.ramp_rolled_back', { flag: 'assignment.pipeline_v3', actor: 'system:ramp-runner', automatic: true }),
+  event(21, 'flag.ramp_rolled_back', {
+    flag: 'assignment.pipeline_v3',
+    actor: 'user:eng@example.test',
+    automatic: false,
+  }),
 ]
 
 const WINDOW = { from: at(0), to: at(120) }
@@ -87,6 +94,7 @@ const EXPECTED: Record<string, number | null> = {
   breaker_open_seconds: 300,
   shadow_match_rate: 75,
   duplicate_confirmation_emails: 1,
+  ramp_auto_rollback_count: 1, // the person's rollback is not an alert
 }
 
 function expectClose(actual: number | null, expected: number | null, name: string) {

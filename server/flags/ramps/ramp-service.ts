@@ -256,8 +256,12 @@ export function createRampService(deps: RampServiceDeps) {
         // a rollback is what the alerts engineer's rules pick up (see docs/flags.md)
         severity: step.kind === 'rollback' ? 'error' : 'info',
         restaurantId: row.restaurantId,
+        // engine time, so the alert over these events (flag_ramp_rolled_back) sees them in its window
+        occurredAt: at,
         context: {
           ramp_id: row.id,
+          // the runner's own rollback (a guardrail stayed breached): what ramp_auto_rollback_count counts
+          automatic: actor === systemActor('ramp-runner'),
           flag: row.flagKey,
           from_state: row.state,
           to_state: step.to,
