@@ -2,6 +2,7 @@
 import { redactForLog } from '../http/log-redaction.ts'
 import type { Executor } from '../db/client.ts'
 import type { EngineEvent } from '../observability/event-recorder.ts'
+import type { EventType } from '../observability/event-catalog.ts'
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.ts'
 import { toMailSendError } from './mail-errors.ts'
 import type { MailMessage, MailTransport } from './mail-transport.ts'
@@ -117,7 +118,7 @@ export function startOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   let tail: Promise<unknown> = Promise.resolve()
 
   function record(
-    type: string,
+    type: EventType,
     email: ClaimedEmail,
     context: Record<string, unknown>,
     severity?: EngineEvent['severity'],

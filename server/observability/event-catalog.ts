@@ -77,6 +77,8 @@ export const EVENT_SCHEMAS = {
   }),
   'auto_assign.failed': open({ reason: nullableString }),
   'auto_assign.enqueue_failed': open({ error: z.string() }),
+  // the sweep found an open booking without a live job and queued one (a crash between commit and enqueue)
+  'auto_assign.requeued': open({ job_id: z.string() }),
 
   'inline_auto_assign.started': open({ timeout_ms: z.number() }),
   'inline_auto_assign.finished': open({
@@ -87,6 +89,8 @@ export const EVENT_SCHEMAS = {
     timeout_ms: z.number(),
     pipeline: pipelineSchema.optional(),
   }),
+  // the inline attempt threw (not a planner answer): the job seats the booking
+  'inline_auto_assign.error': open({ error: z.string() }),
   'inline_auto_assign.timeout': open({ timeout_ms: z.number(), duration_ms: ms }),
 
   'coordinator.started': open({ ...work, trigger: triggerSchema, lock_wait_ms: ms, attempt_number: z.number().int() }),
@@ -142,6 +146,9 @@ export const EVENT_SCHEMAS = {
 
   'email.sent': open({ kind: z.string() }),
   'email.failed': open({ kind: z.string() }),
+  'email.retry_scheduled': open({ kind: z.string(), code: z.string(), nextAttemptAt: z.string() }),
+  // a queued email that was not sent: its booking was cancelled first, or it was superseded
+  'email.skipped': open({ kind: z.string(), reason: z.string() }),
   'email.duplicate_send': open({ kind: z.string() }),
   'email.worker_error': open({ error: z.string() }),
 } as const satisfies Record<string, z.ZodTypeAny>

@@ -1,10 +1,11 @@
 import { sql } from 'drizzle-orm'
 import type { Database } from '../db/client.ts'
 import type { EventSeverity } from '../db/schema/observability.ts'
-import { checkEvent } from './event-catalog.ts'
+import { checkEvent, type EventType } from './event-catalog.ts'
 
 export interface EngineEvent {
-  type: string
+  /** one of the catalogue's types: a new type is declared there first, with its schema */
+  type: EventType
   source: string
   severity?: EventSeverity
   restaurantId?: string | null

@@ -9,6 +9,7 @@ import { withinServiceHours } from '../bookings/block-window.ts'
 import { presentBookings, type ApiBooking } from '../bookings/present-booking.ts'
 import type { Executor } from '../db/client.ts'
 import { attemptCounts, findBookingById, liveTableKeys } from '../db/queries/bookings.ts'
+import type { EventType } from '../observability/event-catalog.ts'
 import { bumpAvailabilityVersion, findRestaurantById, listZones } from '../db/queries/restaurants.ts'
 import {
   findTablesByKeys,
@@ -235,7 +236,7 @@ export function createReviewActions(deps: AssignmentDeps) {
   }
 
   function recordAction(
-    type: string,
+    type: EventType,
     booking: { id: string; restaurantId: string },
     actor: ReviewActor,
     context: Record<string, unknown>,

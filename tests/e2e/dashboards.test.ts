@@ -4,6 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser, watchForPageErrors } from '../helpers/browser.ts'
 import { startE2eServer, type E2eServer } from '../helpers/e2e-server.ts'
+import type { EventType } from '../../server/observability/event-catalog.ts'
 
 // Seeded telemetry for restaurants of our own, so the demo simulator cannot change what is asserted.
 const screenshotDir = path.resolve('tmp/e2e')
@@ -22,7 +23,12 @@ const floor = (name: string) => ({
   adjacency: [],
 })
 
-function record(type: string, minutesAgo: number, context: Record<string, unknown>, bookingId: string | null = null) {
+function record(
+  type: EventType,
+  minutesAgo: number,
+  context: Record<string, unknown>,
+  bookingId: string | null = null,
+) {
   server.engine.events.record({
     type,
     source: 'e2e',
