@@ -88,19 +88,20 @@ describe(`120 concurrent bookings for one slot of 12 two-tops (${process.env.DAT
       `select count(*)::int as n from assignment_state_history where to_state = 'manual_review'`,
     )
     expect(history.rows[0]!.n).toBe(108)
-    // each booking the inline attempt did not seat moved to assignment_pending once, by the inline
-    // path (the job may still have seated it later)
-    const movedToPending = await engine.database.executeSql(
-      `select count(*)::int as n, count(distinct booking_id)::int as bookings, min(version)::int as min_version,
-              max(version)::int as max_version
+    // each booking the inline attempt did not seat left `created` exactly once: normally by the
+    // inline path (to assignment_pending), or, when the inline work overran its deadline under the
+    // burst, by its job, which is due right after that deadline (both are legal; never both)
+    const queuedIds = queued.map((a) => a.body.booking.id as string)
+    const leftCreated = await engine.database.executeSql(
+      `select count(*)::int as n, count(distinct booking_id)::int as bookings,
+              count(*) filter (where actor = 'auto_assign:inline')::int as by_inline,
+              count(*) filter (where actor = 'auto_assign:inline' and (to_state <> 'assignment_pending' or version <> 1))::int as odd_inline
          from assignment_state_history
-        where from_state = 'created' and to_state = 'assignment_pending' and actor = 'auto_assign:inline'`,
+        where from_state = 'created' and booking_id = any($1::uuid[])`,
+      [queuedIds],
     )
-    expect(movedToPending.rows[0]).toEqual({
-      n: queued.length,
-      bookings: queued.length,
-      min_version: 1,
-      max_version: 1,
-    })
+    expect(leftCreated.rows[0]).toMatchObject({ n: queued.length, bookings: queued.length, odd_inline: 0 })
+    // the job taking over first is the exception, not the rule
+    expect(Number(leftCreated.rows[0]!.by_inline)).toBeGreaterThanOrEqual(queued.length * 0.9)
   })
 })
