@@ -10,6 +10,7 @@ import os from 'node:os'
 import pg from 'pg'
 import { loadConfig } from '../server/config.ts'
 import { createEngine, type Engine } from '../server/engine.ts'
+import { BENCH_SESSION_SECRET } from './bench-secrets.ts'
 
 const RUNS = process.argv.includes('--quick') ? 1 : 3
 const BOOKINGS = 200
@@ -51,7 +52,7 @@ async function freshEngine(env: Record<string, string>): Promise<{ engine: Engin
     NODE_ENV: 'test',
     MAITRE_DEMO: '0',
     DATA_DIR: './tmp/bench-data',
-    SESSION_SECRET: 'bench-session-secret-0123456789',
+    SESSION_SECRET: BENCH_SESSION_SECRET,
     MAITRE_API_TOKEN: 'bench-token-123',
     DATABASE_URL: url.toString(),
     FEATURE_AUTO_ASSIGN_RETRY_POLICY_V2: '1',

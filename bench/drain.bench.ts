@@ -13,6 +13,7 @@ import { loadConfig } from '../server/config.ts'
 import { createEngine, type Engine, type EngineOptions } from '../server/engine.ts'
 import { OPEN_STATES } from '../server/assignment/booking-state.ts'
 import { DEFAULT_RETRY_TIMINGS } from '../server/assignment/retry-policy.ts'
+import { BENCH_SESSION_SECRET } from './bench-secrets.ts'
 
 const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3)
@@ -62,7 +63,7 @@ function open(url: string, policy: 'v1' | 'v2', options: EngineOptions) {
   const config = loadConfig({
     NODE_ENV: 'test',
     MAITRE_DEMO: '0',
-    SESSION_SECRET: 'drain-bench-secret-0123456789',
+    SESSION_SECRET: BENCH_SESSION_SECRET,
     DATABASE_URL: url,
     FEATURE_AUTO_ASSIGN_RETRY_POLICY_V2: policy === 'v2' ? '1' : '0',
   })

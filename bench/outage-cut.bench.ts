@@ -9,6 +9,7 @@ import os from 'node:os'
 import pg from 'pg'
 import { OPEN_STATES } from '../server/assignment/booking-state.ts'
 import { startTcpProxy } from '../tests/helpers/tcp-proxy.ts'
+import { BENCH_SESSION_SECRET } from './bench-secrets.ts'
 
 const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const TOKEN = 'outage-cut-token-123'
@@ -32,7 +33,7 @@ const child = spawn(process.execPath, ['--import', 'tsx', 'bench/chaos/server-ch
     ...process.env,
     NODE_ENV: 'test',
     DATABASE_URL: viaProxy.toString(),
-    SESSION_SECRET: 'outage-cut-secret-0123456789',
+    SESSION_SECRET: BENCH_SESSION_SECRET,
     MAITRE_API_TOKEN: TOKEN,
     FEATURE_AUTO_ASSIGN_RETRY_POLICY_V2: '1',
     CHAOS_CAPACITY_SPACING_MS: '2000',

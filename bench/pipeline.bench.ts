@@ -18,6 +18,7 @@ import { DEMO_RESTAURANTS } from '../server/sim/demo-floors.ts'
 import { simulatedBooking, type SimRestaurant } from '../server/sim/traffic.ts'
 import { seededRandom } from '../server/sim/seeded-random.ts'
 import { postBooking, type Sample } from './pipeline/post-booking.ts'
+import { BENCH_SESSION_SECRET } from './bench-secrets.ts'
 
 const quick = process.argv.includes('--quick')
 // --driver=postgres and --throughput-only narrow a run while profiling; results then go to a .tmp file
@@ -71,7 +72,7 @@ async function setUp(driver: 'pglite' | 'postgres') {
     NODE_ENV: 'test',
     MAITRE_DEMO: '0',
     DATA_DIR: path.join(os.tmpdir(), 'maitre-bench'),
-    SESSION_SECRET: 'bench-secret-0123456789',
+    SESSION_SECRET: BENCH_SESSION_SECRET,
     MAITRE_API_TOKEN: 'bench-token-123',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   })

@@ -35,6 +35,7 @@ import { simulatedBooking, type SimRestaurant } from '../server/sim/traffic.ts'
 import { seededRandom } from '../server/sim/seeded-random.ts'
 import { sharedQuotePool } from '../server/assignment/quote-pool.ts'
 import { postBooking, type Sample } from './pipeline/post-booking.ts'
+import { BENCH_SESSION_SECRET } from './bench-secrets.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 // --driver=postgres: the database works in its own process, so the event loop carries only the
@@ -105,7 +106,7 @@ async function setUp() {
     NODE_ENV: 'test',
     MAITRE_DEMO: '0',
     DATA_DIR: path.join(os.tmpdir(), 'maitre-bench-isolation'),
-    SESSION_SECRET: 'bench-secret-0123456789',
+    SESSION_SECRET: BENCH_SESSION_SECRET,
     MAITRE_API_TOKEN: 'bench-token-123',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   })

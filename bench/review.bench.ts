@@ -12,6 +12,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import { loadConfig } from '../server/config.ts'
 import { createEngine, type Engine } from '../server/engine.ts'
+import { BENCH_SESSION_SECRET } from './bench-secrets.ts'
 
 const arg = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3)
 const RUNS = Number(arg('runs') ?? 3)
@@ -54,7 +55,7 @@ async function setUp(): Promise<{ engine: Engine; ids: string[] }> {
     NODE_ENV: 'test',
     MAITRE_DEMO: '0',
     DATA_DIR: './tmp/review-bench',
-    SESSION_SECRET: 'bench-secret-0123456789',
+    SESSION_SECRET: BENCH_SESSION_SECRET,
     MAITRE_API_TOKEN: 'bench-token',
   })
   const engine = await createEngine(config, { inMemory: true, workers: false })

@@ -8,6 +8,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import pg from 'pg'
 import { OPEN_STATES } from '../server/assignment/booking-state.ts'
+import { BENCH_SESSION_SECRET } from './bench-secrets.ts'
 
 const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const BOOKINGS = 1000
@@ -38,7 +39,7 @@ async function startChild(databaseUrl: string): Promise<{ child: ChildProcess; u
       ...process.env,
       NODE_ENV: 'test',
       DATABASE_URL: databaseUrl,
-      SESSION_SECRET: 'rush-crash-secret-0123456789',
+      SESSION_SECRET: BENCH_SESSION_SECRET,
       MAITRE_API_TOKEN: TOKEN,
       FEATURE_AUTO_ASSIGN_RETRY_POLICY_V2: '1',
       CHAOS_CAPACITY_SPACING_MS: '3000',
