@@ -1,5 +1,5 @@
 import type { Database, Executor } from '../db/client.ts'
-import { transitionBookingRow } from '../db/queries/assignment-state.ts'
+import { transitionBookingRow, walkBookingRow } from '../db/queries/assignment-state.ts'
 import { bookingFromRow } from '../db/queries/bookings.ts'
 import type { Booking, NewBooking } from '../db/schema/bookings.ts'
 import { AppError } from '../errors.ts'
@@ -222,16 +222,53 @@ export function createStateMachine(deps: StateMachineDeps) {
       return applied
     },
     /**
-     * Several transitions one after the other (V3's walk up to assignment_in_progress), each its own
-     * statement: a walk cut short leaves the booking in an open state the table lets it resume from.
+     * Several transitions in a row (V3's walk up to assignment_in_progress) in one statement: the
+     * path is checked against the table first (an illegal step throws before anything is written),
+     * the first step against the caller's version and states; one history row and one event per step.
      */
-    async walk(db: Database, inputs: TransitionInput[]): Promise<AppliedTransition[]> {
-      const applied: AppliedTransition[] = []
-      try {
-        for (const input of inputs) applied.push(await apply(db, input))
-      } finally {
-        announce(...applied)
+    async walk(db: Executor, inputs: TransitionInput[]): Promise<AppliedTransition[]> {
+      if (inputs.length === 0) return []
+      const [first] = inputs as [TransitionInput, ...TransitionInput[]]
+      if (inputs.some((i) => i.bookingId !== first.bookingId || i.actor !== first.actor || i.set))
+        throw new Error('walk: every step is one booking by one actor, with nothing else to set')
+      for (let i = 1; i < inputs.length; i++) {
+        if (!canTransition(inputs[i - 1]!.to, inputs[i]!.to))
+          throw new IllegalTransitionError(first.bookingId, inputs[i - 1]!.to, inputs[i]!.to)
       }
+      const expected = first.from ?? ASSIGNMENT_STATES
+      const row = await walkBookingRow(db, {
+        bookingId: first.bookingId,
+        path: inputs.map((i) => i.to),
+        movableFrom: expected.filter((from) => canTransition(from, first.to)),
+        expectedVersion: first.expectedVersion ?? null,
+        reason: first.reason ?? null,
+        actor: first.actor,
+        pipeline: first.pipeline,
+      })
+      if (!row) throw new BookingMissingError(first.bookingId)
+      const current = { state: row.current_state as AssignmentState, version: Number(row.current_version) }
+      if (row.id === null || row.id === undefined) {
+        const versionMoved = first.expectedVersion !== undefined && current.version !== first.expectedVersion
+        const stateMoved = first.from !== undefined && !first.from.includes(current.state)
+        if (versionMoved || stateMoved)
+          throw new VersionConflictError(
+            first.bookingId,
+            { version: first.expectedVersion, states: first.from },
+            current,
+          )
+        throw new IllegalTransitionError(first.bookingId, current.state, first.to)
+      }
+      const booking = bookingFromRow(row as never)
+      const applied = inputs.map((input, index) => ({
+        booking,
+        from: index === 0 ? current.state : inputs[index - 1]!.to,
+        to: input.to,
+        version: current.version + index + 1,
+        actor: first.actor,
+        pipeline: first.pipeline,
+        reason: first.reason ?? null,
+      }))
+      announce(...applied)
       return applied
     },
   }

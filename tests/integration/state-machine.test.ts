@@ -153,4 +153,62 @@ describe(`assignment state machine (${driver})`, () => {
     ).rows
     expect(Number(count!.n)).toBe(1)
   })
+
+  it('walks a path in one statement: one history row per step, versions in sequence; a bad path writes nothing', async () => {
+    const machine = createStateMachine({ events: engine.events })
+    const booking = await insertBooking(engine, restaurantId, { state: 'created' })
+    const [before] = await engine.db.select().from(bookings).where(eq(bookings.id, booking.id))
+    const step = (to: (typeof ASSIGNMENT_STATES)[number]) => ({
+      bookingId: booking.id,
+      to,
+      actor: 'coordinator',
+      pipeline: 'v3' as const,
+    })
+    const applied = await machine.walk(engine.db, [
+      { ...step('capacity_verified'), expectedVersion: before!.assignmentStateVersion },
+      step('assignment_pending'),
+      step('assignment_in_progress'),
+    ])
+    expect(applied.map((t) => `${t.from}->${t.to}@${t.version}`)).toEqual([
+      `created->capacity_verified@${before!.assignmentStateVersion + 1}`,
+      `capacity_verified->assignment_pending@${before!.assignmentStateVersion + 2}`,
+      `assignment_pending->assignment_in_progress@${before!.assignmentStateVersion + 3}`,
+    ])
+    const history = await engine.database.executeSql(
+      'select from_state, to_state, version from assignment_state_history where booking_id = $1 order by version',
+      [booking.id],
+    )
+    expect(history.rows).toEqual([
+      { from_state: 'created', to_state: 'capacity_verified', version: before!.assignmentStateVersion + 1 },
+      { from_state: 'capacity_verified', to_state: 'assignment_pending', version: before!.assignmentStateVersion + 2 },
+      {
+        from_state: 'assignment_pending',
+        to_state: 'assignment_in_progress',
+        version: before!.assignmentStateVersion + 3,
+      },
+    ])
+    const [after] = await engine.db.select().from(bookings).where(eq(bookings.id, booking.id))
+    expect(after).toMatchObject({
+      assignmentState: 'assignment_in_progress',
+      assignmentStateVersion: before!.assignmentStateVersion + 3,
+    })
+
+    // an illegal step anywhere in the path: refused before anything is written
+    const other = await insertBooking(engine, restaurantId, { state: 'created' })
+    await expect(
+      machine.walk(
+        engine.db,
+        [step('capacity_verified'), step('confirmed')].map((t) => ({ ...t, bookingId: other.id })),
+      ),
+    ).rejects.toBeInstanceOf(IllegalTransitionError)
+    expect(await historyCount(other.id)).toBe(0)
+    // a stale version on the first step: a conflict, nothing written
+    await expect(
+      machine.walk(engine.db, [
+        { ...step('capacity_verified'), bookingId: other.id, expectedVersion: 99 },
+        { ...step('assignment_pending'), bookingId: other.id },
+      ]),
+    ).rejects.toBeInstanceOf(VersionConflictError)
+    expect(await historyCount(other.id)).toBe(0)
+  })
 })
