@@ -132,6 +132,24 @@ export function transitionEventContext(
   return { from: t.from, to: t.to, version: t.version, pipeline: t.pipeline, actor: t.actor, reason: t.reason }
 }
 
+/**
+ * The booking a transition statement moved, or the typed error that says why it did not: no such
+ * booking, someone moved it first (version or state not what the caller read), or a move the table
+ * forbids from where it is now.
+ */
+function movedOrRefused(input: TransitionInput, row: Record<string, unknown> | undefined) {
+  if (!row) throw new BookingMissingError(input.bookingId)
+  const current = { state: row.current_state as AssignmentState, version: Number(row.current_version) }
+  if (row.id === null || row.id === undefined) {
+    const versionMoved = input.expectedVersion !== undefined && current.version !== input.expectedVersion
+    const stateMoved = input.from !== undefined && !input.from.includes(current.state)
+    if (versionMoved || stateMoved)
+      throw new VersionConflictError(input.bookingId, { version: input.expectedVersion, states: input.from }, current)
+    throw new IllegalTransitionError(input.bookingId, current.state, input.to)
+  }
+  return { booking: bookingFromRow(row as never), current }
+}
+
 export interface StateMachineDeps {
   events: EventRecorder
 }
@@ -164,16 +182,7 @@ export function createStateMachine(deps: StateMachineDeps) {
       actor: input.actor,
       pipeline: input.pipeline,
     })
-    if (!row) throw new BookingMissingError(input.bookingId)
-    const current = { state: row.current_state as AssignmentState, version: Number(row.current_version) }
-    if (row.id === null || row.id === undefined) {
-      const versionMoved = input.expectedVersion !== undefined && current.version !== input.expectedVersion
-      const stateMoved = input.from !== undefined && !input.from.includes(current.state)
-      if (versionMoved || stateMoved)
-        throw new VersionConflictError(input.bookingId, { version: input.expectedVersion, states: input.from }, current)
-      throw new IllegalTransitionError(input.bookingId, current.state, input.to)
-    }
-    const booking = bookingFromRow(row as never)
+    const { booking, current } = movedOrRefused(input, row)
     return {
       booking,
       from: current.state,
@@ -240,25 +249,13 @@ export function createStateMachine(deps: StateMachineDeps) {
         bookingId: first.bookingId,
         path: inputs.map((i) => i.to),
         movableFrom: expected.filter((from) => canTransition(from, first.to)),
+        set: {},
         expectedVersion: first.expectedVersion ?? null,
         reason: first.reason ?? null,
         actor: first.actor,
         pipeline: first.pipeline,
       })
-      if (!row) throw new BookingMissingError(first.bookingId)
-      const current = { state: row.current_state as AssignmentState, version: Number(row.current_version) }
-      if (row.id === null || row.id === undefined) {
-        const versionMoved = first.expectedVersion !== undefined && current.version !== first.expectedVersion
-        const stateMoved = first.from !== undefined && !first.from.includes(current.state)
-        if (versionMoved || stateMoved)
-          throw new VersionConflictError(
-            first.bookingId,
-            { version: first.expectedVersion, states: first.from },
-            current,
-          )
-        throw new IllegalTransitionError(first.bookingId, current.state, first.to)
-      }
-      const booking = bookingFromRow(row as never)
+      const { booking, current } = movedOrRefused(first, row)
       const applied = inputs.map((input, index) => ({
         booking,
         from: index === 0 ? current.state : inputs[index - 1]!.to,

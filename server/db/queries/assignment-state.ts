@@ -28,57 +28,24 @@ export async function transitionBookingRow(
   db: Executor,
   input: TransitionRowInput,
 ): Promise<Record<string, unknown> | undefined> {
-  const { set } = input
-  const result = await db.execute(sql`
-    with current_row as (
-      select id, assignment_state, assignment_state_version from bookings where id = ${input.bookingId} for update
-    ), updated as (
-      update bookings b
-         set assignment_state = ${input.to}::assignment_state,
-             assignment_state_version = b.assignment_state_version + 1,
-             status = coalesce(${set.status ?? null}::booking_status, b.status),
-             confirmed_at = coalesce(${set.confirmedAt?.toISOString() ?? null}::timestamptz, b.confirmed_at),
-             cancelled_at = coalesce(${set.cancelledAt?.toISOString() ?? null}::timestamptz, b.cancelled_at),
-             manual_review_reason = coalesce(${set.manualReviewReason ?? null}::text, b.manual_review_reason),
-             auto_assign_last_result = coalesce(${set.autoAssignLastResult ? JSON.stringify(set.autoAssignLastResult) : null}::jsonb,
-                                                b.auto_assign_last_result),
-             updated_at = now()
-        from current_row c
-       where b.id = c.id
-         and c.assignment_state::text = any(${`{${input.movableFrom.join(',')}}`}::text[])
-         and (${input.expectedVersion}::int is null or c.assignment_state_version = ${input.expectedVersion}::int)
-      returning b.*
-    ), history as (
-      insert into assignment_state_history (booking_id, from_state, to_state, version, reason, actor, pipeline)
-      select u.id, c.assignment_state::text, ${input.to}, u.assignment_state_version, ${input.reason}, ${input.actor},
-             ${input.pipeline}
-        from updated u cross join current_row c
-    )
-    select c.assignment_state::text as current_state, c.assignment_state_version as current_version, u.*
-      from current_row c left join updated u on true`)
-  return (result as unknown as { rows: Array<Record<string, unknown>> }).rows[0]
+  const { to, ...rest } = input
+  return walkBookingRow(db, { ...rest, path: [to] })
 }
 
-export interface WalkRowInput {
-  bookingId: string
+export interface WalkRowInput extends Omit<TransitionRowInput, 'to'> {
   /** the states to pass through, in order; the booking ends in the last */
   path: readonly string[]
-  /** the states the first step may move from (the state machine checked the rest of the path) */
-  movableFrom: readonly string[]
-  expectedVersion: number | null
-  reason: string | null
-  actor: string
-  pipeline: string | null
 }
 
 /**
- * Several transitions in one statement (V3's walk created -> ... -> assignment_in_progress): the
- * booking moves straight to the last state with its version bumped once per step, and one history
- * row per step, as if each had been its own statement. One round trip instead of one per step
- * (each costs milliseconds under load), and a walk can no longer stop halfway. Returns what
- * transitionBookingRow returns.
+ * Several transitions in one statement (V3's walk created -> ... -> assignment_in_progress; a single
+ * transition is a path of one): the booking moves straight to the last state with its version
+ * bumped once per step, and one history row per step, as if each had been its own statement. One
+ * round trip instead of one per step (each costs milliseconds under load), and a walk cannot stop
+ * halfway. `movableFrom` applies to the first step (the state machine checked the rest of the path).
  */
 export async function walkBookingRow(db: Executor, input: WalkRowInput): Promise<Record<string, unknown> | undefined> {
+  const { set } = input
   const steps = input.path.length
   const result = await db.execute(sql`
     with current_row as (
@@ -89,6 +56,12 @@ export async function walkBookingRow(db: Executor, input: WalkRowInput): Promise
       update bookings b
          set assignment_state = ${input.path[steps - 1]}::assignment_state,
              assignment_state_version = b.assignment_state_version + ${steps}::int,
+             status = coalesce(${set.status ?? null}::booking_status, b.status),
+             confirmed_at = coalesce(${set.confirmedAt?.toISOString() ?? null}::timestamptz, b.confirmed_at),
+             cancelled_at = coalesce(${set.cancelledAt?.toISOString() ?? null}::timestamptz, b.cancelled_at),
+             manual_review_reason = coalesce(${set.manualReviewReason ?? null}::text, b.manual_review_reason),
+             auto_assign_last_result = coalesce(${set.autoAssignLastResult ? JSON.stringify(set.autoAssignLastResult) : null}::jsonb,
+                                                b.auto_assign_last_result),
              updated_at = now()
         from current_row c
        where b.id = c.id
