@@ -116,9 +116,14 @@ export default function Events() {
                 label: 'Booking',
                 render: (e) =>
                   e.bookingId ? (
-                    <Link to={`?${eventSearch({ ...f, booking: e.bookingId, type: '' })}`}>
-                      {e.bookingId.slice(0, 8)}
-                    </Link>
+                    <>
+                      <Link to={`?${eventSearch({ ...f, booking: e.bookingId, type: '' })}`}>
+                        {e.bookingId.slice(0, 8)}
+                      </Link>{' '}
+                      <Link className="muted" to={`/bookings/${e.bookingId}`}>
+                        timeline
+                      </Link>
+                    </>
                   ) : (
                     '—'
                   ),
