@@ -247,7 +247,7 @@ function ComparisonCard({
           {c.match ? 'match' : MISMATCH_LABELS[c.mismatchKind ?? 'error']}
         </span>{' '}
         <Link to={`?${shadowSearch({ ...filters, booking: c.bookingId })}`}>timeline</Link> ·{' '}
-        <Link to={`/bookings/${c.bookingId}`}>booking timeline</Link>
+        <Link to={`/bookings/${c.bookingId}`}>booking page</Link>
       </div>
       <div className="grid-2">
         <PlanSide title="Legacy" side={c.legacy} />

@@ -82,18 +82,22 @@ export async function loadOverview(context: AppLoadContext, filters: DashboardFi
         since: a.since,
         value: a.value,
       })),
-    /** staged flag ramps running or paused, newest first */
-    ramps: ramps.map((ramp) => ({
-      id: ramp.id,
-      flag: ramp.flag,
-      restaurant: ramp.restaurant,
-      state: ramp.state,
-      stage: ramp.stage + 1,
-      stages: ramp.stages.length,
-      stageName: ramp.stages[ramp.stage]?.name ?? null,
-      percent: ramp.stages[ramp.stage]?.percent ?? null,
-      nextStageAt: ramp.nextStageAt,
-    })),
+    /** staged flag ramps running or paused, newest first (with a restaurant filter: its own and the global ones) */
+    ramps: ramps
+      .filter(
+        (ramp) => !scope.filters.restaurant || ramp.restaurant === null || ramp.restaurant === scope.filters.restaurant,
+      )
+      .map((ramp) => ({
+        id: ramp.id,
+        flag: ramp.flag,
+        restaurant: ramp.restaurant,
+        state: ramp.state,
+        stage: ramp.stage + 1,
+        stages: ramp.stages.length,
+        stageName: ramp.stages[ramp.stage]?.name ?? null,
+        percent: ramp.stages[ramp.stage]?.percent ?? null,
+        nextStageAt: ramp.nextStageAt,
+      })),
     generatedAt: now.getTime(),
   }
 }

@@ -60,7 +60,7 @@ export const EVENT_WORDS: Record<string, string> = {
   ...ACTION_WORDS,
   'review.expired': 'Left the review queue: its time passed',
   'booking.created': 'Booking received',
-  'booking.confirmed': 'Confirmed',
+  'booking.confirmed': 'Seated and confirmed',
   'booking.cancelled': 'Cancelled',
   'booking.reseated': 'Moved to other tables',
   'auto_assign.quote': 'Planner quote',

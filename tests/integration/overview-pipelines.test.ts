@@ -89,6 +89,9 @@ describe('overview: pipelines and ramps in progress', () => {
       nextStageAt: expect.any(String),
     })
     expect(byId.get(paused.id)).toMatchObject({ flag: 'planner.profiling', restaurant: 'plain', state: 'paused' })
+    // filtered on a restaurant: its own ramps and the global ones
+    const filtered = await loadOverview(context, parseDashboardFilters(new URLSearchParams({ restaurant: 'some-v3' })))
+    expect(filtered.ramps.map((r) => r.id)).toEqual([running.id])
 
     const response = (await overviewResource({
       request: new Request('http://localhost/resources/overview?format=csv', { headers: { cookie } }),
