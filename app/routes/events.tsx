@@ -22,6 +22,7 @@ const COMMON_TYPES = [
   'auto_assign.quote',
   'auto_assign.summary',
   'auto_assign.failed',
+  'auto_assign.retry_decision',
   'inline_auto_assign.finished',
   'inline_auto_assign.timeout',
   'coordinator.finished',

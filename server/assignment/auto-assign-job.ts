@@ -1,5 +1,6 @@
 import { and, count, eq } from 'drizzle-orm'
 import type PgBoss from 'pg-boss'
+import { ANALYTICS_EVENTS } from '../analytics/series.ts'
 import type { Executor } from '../db/client.ts'
 import { sqlExecutorOf, type SqlExecutor } from '../db/prepared.ts'
 import { assignmentAttempts } from '../db/schema/assignment.ts'
@@ -157,7 +158,7 @@ function recordRetryDecision(
   reason: string | null,
 ): void {
   deps.events.record({
-    type: 'auto_assign.retry_decision',
+    type: ANALYTICS_EVENTS.retryDecision,
     source: 'job',
     restaurantId: booking.restaurantId,
     bookingId: booking.id,
