@@ -322,8 +322,7 @@ export const METRIC_DEFINITIONS: MetricDefinition[] = [
   },
   {
     name: 'retry_v2_skipped_count',
-    description:
-      'job attempts retry policy v2 did not make because a fresh inline hard failure already answered them',
+    description: 'job attempts retry policy v2 did not make because a fresh inline hard failure already answered them',
     unit: 'count',
     better: 'higher',
     series: ['retry_decisions'],
