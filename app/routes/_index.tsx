@@ -10,6 +10,7 @@ import { requireUser } from '../utils/auth.server.ts'
 import { dashboardSearch, parseDashboardFilters, rangeLabel } from '../utils/dashboard-filters.ts'
 import { formatCount, formatMs, formatPct } from '../utils/format.ts'
 import { loadOverview, type OverviewPayload } from '../utils/overview.server.ts'
+import { pipelineLabel, shadowLabel } from '../utils/pipeline-label.ts'
 import { userHasPermission } from '../utils/permissions.ts'
 import { useLiveData } from '../utils/use-live-data.ts'
 
@@ -129,15 +130,62 @@ function Dashboard({ initial, userName }: { initial: OverviewPayload; userName: 
         />
       </Tiles>
 
+      <section className="panel" aria-label="Flag ramps in progress" data-testid="overview-ramps">
+        <div className="panel-header">
+          <h2>Flag ramps in progress</h2>
+          <div className="panel-header-actions">
+            <span className="muted">
+              Staged ramps running or paused; every flag on <Link to="/flags">feature flags</Link>
+            </span>
+          </div>
+        </div>
+        <DataTable
+          testId="overview-ramps-table"
+          rows={data.ramps}
+          rowKey={(r) => r.id}
+          caption="Staged flag ramps that are running or paused"
+          empty="No ramps in progress"
+          columns={[
+            { key: 'flag', label: 'Flag', render: (r) => <Link to={`/ramps/${r.id}`}>{r.flag}</Link> },
+            { key: 'scope', label: 'Scope', render: (r) => r.restaurant ?? 'global' },
+            {
+              key: 'stage',
+              label: 'Stage',
+              render: (r) => (
+                <>
+                  {r.stage} of {r.stages}
+                  {r.percent === null ? null : ` · ${r.percent}%`}
+                  {r.stageName ? <span className="muted"> ({r.stageName})</span> : null}
+                </>
+              ),
+            },
+            {
+              key: 'state',
+              label: 'State',
+              render: (r) => <span className={`badge badge-${r.state}`}>{r.state}</span>,
+            },
+            {
+              key: 'next',
+              label: 'Next step at',
+              render: (r) =>
+                r.nextStageAt ? (
+                  <time dateTime={r.nextStageAt}>{new Date(r.nextStageAt).toLocaleString()}</time>
+                ) : r.state === 'paused' ? (
+                  'when resumed'
+                ) : (
+                  '—'
+                ),
+            },
+          ]}
+        />
+      </section>
+
       <section className="panel" aria-label="Per restaurant">
         <div className="panel-header">
           <h2>
             Per restaurant (<span data-testid="restaurant-count">{data.restaurants.length}</span>)
           </h2>
           <div className="panel-header-actions">
-            <span className="muted">
-              Flag ramps in progress: <Link to="/flags">feature flags</Link>
-            </span>
             <CsvDownload href={`/resources/overview?${search}&format=csv`} />
           </div>
         </div>
@@ -152,6 +200,16 @@ function Dashboard({ initial, userName }: { initial: OverviewPayload; userName: 
               key: 'name',
               label: 'Restaurant',
               render: (r) => <Link to={`?${dashboardSearch({ ...data.filters, restaurant: r.slug })}`}>{r.name}</Link>,
+            },
+            {
+              key: 'pipeline',
+              label: 'Pipeline',
+              render: (r) => (
+                <>
+                  {pipelineLabel(r.pipeline)}
+                  {r.pipeline.shadow ? <span className="muted"> · {shadowLabel(r.pipeline)}</span> : null}
+                </>
+              ),
             },
             { key: 'bookings', label: 'Bookings', numeric: true, render: (r) => formatCount(r.bookings) },
             { key: 'rate', label: 'Confirmed', numeric: true, render: (r) => formatPct(r.confirmationRate) },

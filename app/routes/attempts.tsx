@@ -14,6 +14,7 @@ import { loadAttempts, type AttemptsPayload } from '../utils/attempts.server.ts'
 import { requireUserWithPermission } from '../utils/auth.server.ts'
 import { dashboardSearch, parseDashboardFilters, rangeLabel } from '../utils/dashboard-filters.ts'
 import { formatCount, formatMs, formatPct } from '../utils/format.ts'
+import { RETRY_DECISION_NOTES } from '../utils/retry-decision-notes.ts'
 import { useLiveData } from '../utils/use-live-data.ts'
 
 export const meta: MetaFunction = () => [{ title: 'Attempts · Maitre' }]
@@ -41,6 +42,7 @@ export default function Attempts() {
   }))
   const clip = clipFor(tts.flatMap((p) => [p.p50, p.p95]).filter((v): v is number => v !== null))
   const jobsTotal = data.flow.jobs.reduce((sum, j) => sum + j.count, 0)
+  const decisionsTotal = data.retryDecisions.reduce((sum, d) => sum + d.count, 0)
 
   return (
     <>
@@ -125,6 +127,48 @@ export default function Attempts() {
           </ChartFrame>
 
           <ChartFrame
+            title="Retry policy v2 decisions"
+            meta="job attempts v2 skipped, relaxed or cut short"
+            csvHref={csvHref}
+            testId="retry-decisions"
+            empty={
+              decisionsTotal === 0
+                ? 'No retry policy v2 decision in this window: the policy is off here, or no job needed one.'
+                : null
+            }
+            table={
+              <DataTable
+                testId="retry-decisions-table"
+                rows={data.retryDecisions}
+                rowKey={(d) => d.decision}
+                columns={[
+                  { key: 'd', label: 'Decision', render: (d) => RETRY_DECISION_NOTES[d.decision].label },
+                  { key: 'c', label: 'Count', numeric: true, render: (d) => formatCount(d.count) },
+                  { key: 'm', label: 'What it means', render: (d) => RETRY_DECISION_NOTES[d.decision].meaning },
+                  { key: 's', label: 'What it saves', render: (d) => RETRY_DECISION_NOTES[d.decision].saves },
+                ]}
+              />
+            }
+          >
+            <CategoryBarChart
+              label="Retry policy v2 decisions by kind"
+              data={data.retryDecisions.map((d) => ({ name: RETRY_DECISION_NOTES[d.decision].label, value: d.count }))}
+            />
+            <ul className="link-list" data-testid="retry-decision-notes">
+              {data.retryDecisions.map((d) => (
+                <li key={d.decision}>
+                  <strong>
+                    {RETRY_DECISION_NOTES[d.decision].label}: {formatCount(d.count)}
+                  </strong>{' '}
+                  <span className="muted">
+                    {RETRY_DECISION_NOTES[d.decision].meaning} Saves: {RETRY_DECISION_NOTES[d.decision].saves}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </ChartFrame>
+
+          <ChartFrame
             title="Time to success"
             meta="jobs that seated their booking"
             note={clipNote(clip, 'ms')}
@@ -170,7 +214,16 @@ export default function Attempts() {
                   key: 'b',
                   label: 'Timeline',
                   render: (r) =>
-                    r.bookingId ? <Link to={`/events?booking=${r.bookingId}`}>booking timeline</Link> : '—',
+                    r.bookingId ? (
+                      <>
+                        <Link to={`/bookings/${r.bookingId}`}>booking timeline</Link>{' '}
+                        <Link className="muted" to={`/events?booking=${r.bookingId}`}>
+                          events
+                        </Link>
+                      </>
+                    ) : (
+                      '—'
+                    ),
                 },
               ]}
               empty="No finished jobs yet."

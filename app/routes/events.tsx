@@ -22,6 +22,7 @@ const COMMON_TYPES = [
   'auto_assign.quote',
   'auto_assign.summary',
   'auto_assign.failed',
+  'auto_assign.retry_decision',
   'inline_auto_assign.finished',
   'inline_auto_assign.timeout',
   'coordinator.finished',
@@ -116,9 +117,14 @@ export default function Events() {
                 label: 'Booking',
                 render: (e) =>
                   e.bookingId ? (
-                    <Link to={`?${eventSearch({ ...f, booking: e.bookingId, type: '' })}`}>
-                      {e.bookingId.slice(0, 8)}
-                    </Link>
+                    <>
+                      <Link to={`?${eventSearch({ ...f, booking: e.bookingId, type: '' })}`}>
+                        {e.bookingId.slice(0, 8)}
+                      </Link>{' '}
+                      <Link className="muted" to={`/bookings/${e.bookingId}`}>
+                        timeline
+                      </Link>
+                    </>
                   ) : (
                     '—'
                   ),

@@ -4,7 +4,7 @@ import { requireUserWithPermission } from '../utils/auth.server.ts'
 import { csvResponse, toCsv } from '../utils/csv.ts'
 import { parseDashboardFilters } from '../utils/dashboard-filters.ts'
 
-// JSON for the live refresh of /attempts; with format=csv the attempts histogram and job results.
+// JSON for the live refresh of /attempts; with format=csv the attempts histogram, job results and retry policy v2 decisions.
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUserWithPermission(request, context, 'read:dashboard:any')
   const url = new URL(request.url)
@@ -17,6 +17,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
         [
           ...payload.histogram.map((h) => ['attempts', h.attempts, h.jobs] as Array<string | number>),
           ...payload.flow.jobs.map((j) => ['job_result', j.label, j.count]),
+          ...payload.retryDecisions.map((d) => ['retry_decision', d.decision, d.count]),
         ],
       ),
     )

@@ -3,8 +3,10 @@ import { requireUserWithPermission } from '../utils/auth.server.ts'
 import { csvResponse, toCsv } from '../utils/csv.ts'
 import { parseDashboardFilters } from '../utils/dashboard-filters.ts'
 import { loadOverview } from '../utils/overview.server.ts'
+import { rampText } from '../utils/pipeline-label.ts'
 
-// JSON for the live refresh of / (and its per-restaurant table as CSV with format=csv).
+// JSON for the live refresh of / (and its per-restaurant table as CSV with format=csv: with the
+// pipeline each restaurant runs and the flag ramps in progress that reach it).
 export async function loader({ request, context }: LoaderFunctionArgs) {
   await requireUserWithPermission(request, context, 'read:dashboard:any')
   const url = new URL(request.url)
@@ -21,6 +23,10 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
           'seated_by_job',
           'moved_to_review',
           'review_backlog',
+          'pipeline',
+          'v3_percent',
+          'shadow',
+          'ramps_in_progress',
         ],
         payload.perRestaurant.map((r) => [
           r.slug,
@@ -30,6 +36,14 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
           r.seatedByJob,
           r.movedToReview,
           r.reviewBacklog,
+          r.pipeline.pipeline,
+          r.pipeline.v3Percent,
+          r.pipeline.shadow,
+          // the restaurant's own ramps and the global ones, which reach every restaurant
+          payload.ramps
+            .filter((ramp) => ramp.restaurant === null || ramp.restaurant === r.slug)
+            .map(rampText)
+            .join('; '),
         ]),
       ),
     )

@@ -43,7 +43,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   if (!id.success) throw notFound(params.bookingId ?? '')
   const detail = await context.engine.review.detail(id.data)
   if (!detail) throw notFound(id.data)
-  return { detail, canAct: userHasPermission(user, 'update:review:any'), now: Date.now() }
+  return {
+    detail,
+    canAct: userHasPermission(user, 'update:review:any'),
+    // the full timeline (/bookings/:id) is an ops page: staff without dashboards do not get the link
+    canSeeTimeline: userHasPermission(user, 'read:dashboard:any'),
+    now: Date.now(),
+  }
 }
 
 const version = z
@@ -148,7 +154,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function ReviewBooking() {
-  const { detail, canAct, now } = useLoaderData<typeof loader>()
+  const { detail, canAct, canSeeTimeline, now } = useLoaderData<typeof loader>()
   const answer = useActionData<ActionAnswer>()
   const navigation = useNavigation()
   const hydrated = useHydrated()
@@ -171,6 +177,11 @@ export default function ReviewBooking() {
         title={`${booking.reference} · ${booking.guest.name}`}
         description={`${booking.restaurantName} · ${booking.service.label}`}
       >
+        {canSeeTimeline ? (
+          <Link to={`/bookings/${booking.id}`} className="button button-secondary">
+            Full timeline
+          </Link>
+        ) : null}
         <Link to="/review" className="button button-secondary">
           Back to the queue
         </Link>

@@ -246,7 +246,8 @@ function ComparisonCard({
         <span className={c.match ? 'badge badge-good' : 'badge badge-bad'}>
           {c.match ? 'match' : MISMATCH_LABELS[c.mismatchKind ?? 'error']}
         </span>{' '}
-        <Link to={`?${shadowSearch({ ...filters, booking: c.bookingId })}`}>timeline</Link>
+        <Link to={`?${shadowSearch({ ...filters, booking: c.bookingId })}`}>timeline</Link> ·{' '}
+        <Link to={`/bookings/${c.bookingId}`}>booking page</Link>
       </div>
       <div className="grid-2">
         <PlanSide title="Legacy" side={c.legacy} />

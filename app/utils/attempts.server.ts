@@ -19,11 +19,12 @@ export type AttemptsPayload = Awaited<ReturnType<typeof loadAttempts>>
 export async function loadAttempts(context: AppLoadContext, filters: DashboardFilters, now = new Date()) {
   const { engine } = context
   const scope = await dashboardScope(context, filters, now)
-  const [metrics, histogram, inline, jobs, recent] = await Promise.all([
+  const [metrics, histogram, inline, jobs, decisions, recent] = await Promise.all([
     engine.analytics.readMany(METRICS, scope.query),
     engine.analytics.dashboards.attemptsHistogram(scope.query),
     engine.analytics.dashboards.labelBreakdown('inline_runs', scope.query),
     engine.analytics.dashboards.labelBreakdown('jobs', scope.query),
+    engine.analytics.dashboards.retryDecisions(scope.query),
     engine.analytics.dashboards.listEvents({
       type: 'auto_assign.summary',
       restaurant: scope.filters.restaurant || undefined,
@@ -50,6 +51,8 @@ export async function loadAttempts(context: AppLoadContext, filters: DashboardFi
       },
       jobs: jobResults,
     },
+    /** what retry policy v2 decided, every decision in its declared order (0 when none) */
+    retryDecisions: decisions,
     timeToSuccess: {
       p50: points(metrics.get('time_to_success_p50')!.series),
       p95: points(metrics.get('time_to_success_p95')!.series),

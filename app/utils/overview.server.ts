@@ -22,16 +22,22 @@ const PER_RESTAURANT = [
 
 export type OverviewPayload = Awaited<ReturnType<typeof loadOverview>>
 
-/** / : today per restaurant, the headline tiles with their trend, alerts firing, the review backlog. */
+/**
+ * / : today per restaurant (with the pipeline it runs), the headline tiles with their trend, alerts
+ * firing, the review backlog, and the flag ramps in progress.
+ */
 export async function loadOverview(context: AppLoadContext, filters: DashboardFilters, now = new Date()) {
   const { engine } = context
   const scope = await dashboardScope(context, filters, now)
-  const [tiles, byRestaurant, backlog, alerts] = await Promise.all([
+  const [tiles, byRestaurant, backlog, alerts, ramps] = await Promise.all([
     engine.analytics.readMany(TILE_METRICS, scope.query),
     engine.analytics.readManyByRestaurant(PER_RESTAURANT, { ...scope.query, restaurantId: null }),
     engine.analytics.dashboards.reviewBacklog(),
     engine.alerts.list(),
+    engine.flagControl.rampsInProgress(),
   ])
+  // from the flag rule snapshot, read once: no query per restaurant
+  const pipelines = engine.flagControl.pipelines(scope.restaurants.map((r) => r.id))
   const tile = (name: (typeof TILE_METRICS)[number]) => {
     const result = tiles.get(name)!
     return { value: result.value, sampleSize: result.sampleSize, trend: result.series.map((p) => p.value) }
@@ -63,6 +69,7 @@ export async function loadOverview(context: AppLoadContext, filters: DashboardFi
         movedToReview: v('manual_review_count') ?? 0,
         reviewBacklog: backlog.get(r.id)?.waiting ?? 0,
         oldestReview: backlog.get(r.id)?.oldest?.getTime() ?? null,
+        pipeline: pipelines.get(r.id)!,
       }
     }),
     alerts: alerts
@@ -74,6 +81,22 @@ export async function loadOverview(context: AppLoadContext, filters: DashboardFi
         description: a.description,
         since: a.since,
         value: a.value,
+      })),
+    /** staged flag ramps running or paused, newest first (with a restaurant filter: its own and the global ones) */
+    ramps: ramps
+      .filter(
+        (ramp) => !scope.filters.restaurant || ramp.restaurant === null || ramp.restaurant === scope.filters.restaurant,
+      )
+      .map((ramp) => ({
+        id: ramp.id,
+        flag: ramp.flag,
+        restaurant: ramp.restaurant,
+        state: ramp.state,
+        stage: ramp.stage + 1,
+        stages: ramp.stages.length,
+        stageName: ramp.stages[ramp.stage]?.name ?? null,
+        percent: ramp.stages[ramp.stage]?.percent ?? null,
+        nextStageAt: ramp.nextStageAt,
       })),
     generatedAt: now.getTime(),
   }

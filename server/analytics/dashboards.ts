@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { DatabaseHandle } from '../db/client.ts'
 import { reasonCategory } from '../assignment/reason-codes.ts'
+import { RETRY_DECISIONS, type RetryDecisionName } from '../assignment/retry-decisions.ts'
 import { queryEvents } from '../observability/event-query.ts'
 import { defineAnalyticsQuery } from './define-analytics-query.ts'
 import type { MetricCatalog, MetricSeriesQuery } from './metric-catalog.ts'
@@ -57,6 +58,13 @@ export function createDashboardQueries(database: DatabaseHandle, catalog: Metric
         })),
         buckets: breakdown.buckets,
       }
+    },
+
+    /** retry policy v2's decisions in the window, every one in its declared order (0 when none) */
+    async retryDecisions(query: MetricSeriesQuery): Promise<Array<{ decision: RetryDecisionName; count: number }>> {
+      const breakdown = await labelBreakdown('retry_decisions', query)
+      const counts = new Map(breakdown.total.map((l) => [l.label, l.count]))
+      return RETRY_DECISIONS.map((decision) => ({ decision, count: counts.get(decision) ?? 0 }))
     },
 
     /** finished jobs per attempts_used (attempts are whole numbers: the sketch bucket rounds to it) */

@@ -2,6 +2,7 @@ import type { MetricQuery, MetricReading } from './metric-reader.ts'
 import { emptyAggregate, labelOf, type Counters, type SeriesAggregate } from './aggregate.ts'
 import { quantile } from './sketch.ts'
 import { SERIES, type SeriesName } from './series.ts'
+import type { RetryDecisionName } from '../assignment/retry-decisions.ts'
 
 /** MetricQuery plus what only the planner metrics use: one caller's planner calls */
 export interface CatalogQuery extends MetricQuery {
@@ -40,6 +41,7 @@ const CONFIRMED = 'confirmed'
 const MANUAL_REVIEW = 'manual_review'
 const COORDINATOR_NOOP = 'noop'
 const CONFIRMATION_EMAIL = 'confirmation'
+const SKIP_FIRST_ATTEMPT: RetryDecisionName = 'skip_first_attempt'
 
 function percentile(
   name: string,
@@ -316,6 +318,17 @@ export const METRIC_DEFINITIONS: MetricDefinition[] = [
     compute(get) {
       const automatic = get('ramp_rollbacks').total.countA
       return { value: automatic, sampleSize: automatic }
+    },
+  },
+  {
+    name: 'retry_v2_skipped_count',
+    description: 'job attempts retry policy v2 did not make because a fresh inline hard failure already answered them',
+    unit: 'count',
+    better: 'higher',
+    series: ['retry_decisions'],
+    compute(get) {
+      const decisions = get('retry_decisions')
+      return { value: labelOf(decisions, SKIP_FIRST_ATTEMPT).count, sampleSize: decisions.total.count }
     },
   },
   {

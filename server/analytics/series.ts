@@ -13,6 +13,7 @@ export const ANALYTICS_EVENTS = {
   quote: 'auto_assign.quote',
   summary: 'auto_assign.summary',
   failed: 'auto_assign.failed',
+  retryDecision: 'auto_assign.retry_decision',
   inlineFinished: 'inline_auto_assign.finished',
   inlineTimeout: 'inline_auto_assign.timeout',
   bookingCreated: 'booking.created',
@@ -67,6 +68,7 @@ export const SERIES = {
     eventTypes: [E.reviewSeated, E.reviewCancelled, E.reviewExpired, E.reviewRetried],
   },
   ramp_rollbacks: { factsFile: 'facts/ramp-rollbacks', eventTypes: [E.rampRolledBack] },
+  retry_decisions: { factsFile: 'facts/retry-decisions', eventTypes: [E.retryDecision] },
 } as const satisfies Record<string, SeriesDefinition>
 
 export type SeriesName = keyof typeof SERIES

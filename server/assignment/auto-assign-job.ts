@@ -1,5 +1,6 @@
 import { and, count, eq } from 'drizzle-orm'
 import type PgBoss from 'pg-boss'
+import { ANALYTICS_EVENTS } from '../analytics/series.ts'
 import type { Executor } from '../db/client.ts'
 import { sqlExecutorOf, type SqlExecutor } from '../db/prepared.ts'
 import { assignmentAttempts } from '../db/schema/assignment.ts'
@@ -13,7 +14,15 @@ import { runV3JobAttempt } from './pipelines/v3/job-attempt.ts'
 import type { Pipeline } from './vocabulary.ts'
 import { OPEN_STATES, transitionBooking } from './booking-state.ts'
 import { reasonCategory } from './reason-codes.ts'
-import { legacyRetryPolicy, retryPolicyV2, type RetryPolicy, type RetryTimings } from './retry-policy.ts'
+import {
+  legacyRetryPolicy,
+  relaxesKnobs,
+  retryPolicyV2,
+  stopDecisionOf,
+  type RetryDecisionName,
+  type RetryPolicy,
+  type RetryTimings,
+} from './retry-policy.ts'
 
 export const AUTO_ASSIGN_QUEUE = 'auto-assign'
 
@@ -140,6 +149,23 @@ async function policyFor(
     : legacyRetryPolicy(timings)
 }
 
+/** Records what retry policy v2 decided about a job attempt (auto_assign.retry_decision). */
+function recordRetryDecision(
+  deps: AssignmentDeps,
+  booking: Booking,
+  decision: RetryDecisionName,
+  attemptNumber: number,
+  reason: string | null,
+): void {
+  deps.events.record({
+    type: ANALYTICS_EVENTS.retryDecision,
+    source: 'job',
+    restaurantId: booking.restaurantId,
+    bookingId: booking.id,
+    context: { decision, policy: 'v2', attempt_number: attemptNumber, reason, pipeline: 'legacy' },
+  })
+}
+
 /** The inline attempt's result: carried by the job, or read from the booking the first time. */
 function inlineResultOf(data: AutoAssignJobData, booking: Booking): AutoAssignResult | null {
   if (data.inline) return data.inline
@@ -207,6 +233,7 @@ export async function runAutoAssignAttempt(
 
   if (attemptsSoFar === 0 && policy.skipFirstAttempt(inline, deps.now())) {
     const reason = inline!.reason ?? 'UNKNOWN'
+    recordRetryDecision(deps, booking, 'skip_first_attempt', 1, inline!.reason)
     return review('manual_review', reason, reason, 0)
   }
   const cutoff = booking.startAt.getTime() - options.cutoffMinutes * 60_000
@@ -216,11 +243,14 @@ export async function runAutoAssignAttempt(
     return review('exhausted', lastReason ?? 'EXHAUSTED', lastReason, attemptsSoFar)
 
   const attemptNumber = attemptsSoFar + 1
+  const knobs = policy.knobsFor(attemptNumber, inline)
+  if (policy.version === 'v2' && relaxesKnobs(knobs))
+    recordRetryDecision(deps, booking, 'relax_after_timeout', attemptNumber, inline?.reason ?? null)
   const attempt = await runAssignmentAttempt(deps, booking, {
     trigger: 'job',
     pipeline: 'legacy',
     attemptNumber,
-    knobs: policy.knobsFor(attemptNumber, inline),
+    knobs,
   })
   deps.faults?.afterJobAttempt?.(attemptNumber)
   if (attempt.success) return { kind: 'confirmed', attemptsUsed: attemptNumber }
@@ -234,6 +264,8 @@ export async function runAutoAssignAttempt(
     }
   }
   const decision = policy.afterFailure(attemptNumber, attempt.reasonCategory, options.random ?? Math.random)
+  const stop = stopDecisionOf(policy, decision, attempt.reasonCategory, attemptNumber, options.timings)
+  if (stop) recordRetryDecision(deps, booking, stop, attemptNumber, attempt.reason)
   if (decision.retry)
     return { kind: 'retry', delayMs: decision.delayMs, reason: attempt.reason, attemptsUsed: attemptNumber }
   return review(

@@ -1,6 +1,9 @@
 import type { AutoAssignResult } from '../db/schema/bookings.ts'
 import { DEFAULT_KNOBS, type StrategyKnobs } from './quote.ts'
 import type { ReasonCategory } from './reason-codes.ts'
+import type { RetryDecisionName } from './retry-decisions.ts'
+
+export { RETRY_DECISIONS, type RetryDecisionName } from './retry-decisions.ts'
 
 export interface RetryTimings {
   /** attempts a job may make in all */
@@ -21,6 +24,28 @@ export const DEFAULT_RETRY_TIMINGS: RetryTimings = {
   capacitySpacingMs: 30_000,
   capacityAttempts: 3,
   inlineFreshnessMs: 5 * 60_000,
+}
+
+/** True when a policy's knobs for an attempt are not the defaults (v2 relaxed them after an inline timeout). */
+export function relaxesKnobs(knobs: StrategyKnobs): boolean {
+  return knobs.maxTables !== DEFAULT_KNOBS.maxTables || knobs.requireAdjacency !== DEFAULT_KNOBS.requireAdjacency
+}
+
+/**
+ * The v2 decision to record after a failed job attempt, or null: a hard stop, or a capacity stop
+ * that came before maxAttempts (the cap). v1 never decides either.
+ */
+export function stopDecisionOf(
+  policy: Pick<RetryPolicy, 'version'>,
+  decision: RetryDecision,
+  category: ReasonCategory | null,
+  attemptNumber: number,
+  timings: Pick<RetryTimings, 'maxAttempts'>,
+): RetryDecisionName | null {
+  if (policy.version !== 'v2' || decision.retry) return null
+  if (decision.why === 'hard') return 'stop_on_hard_reason'
+  if (category === 'capacity' && attemptNumber < timings.maxAttempts) return 'cap_capacity_retries'
+  return null
 }
 
 export type RetryDecision = { retry: true; delayMs: number } | { retry: false; why: 'hard' | 'exhausted' }

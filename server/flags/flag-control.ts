@@ -8,7 +8,8 @@ import { evaluateFlag, inRollout, type RuleSnapshot } from './evaluate.ts'
 import { userActor } from './flag-events.ts'
 import { requireFlag, ruleView, type FlagService } from './flag-service.ts'
 import type { RampBody, RuleBody } from './flag-inputs.ts'
-import { ACTIVE_RAMP_STATES } from './ramps/ramp-types.ts'
+import { pipelineExposure, type PipelineExposure } from '../assignment/pipelines/select.ts'
+import { ACTIVE_RAMP_STATES, IN_PROGRESS_RAMP_STATES } from './ramps/ramp-types.ts'
 import type { RampCommandKind, RampService, RampView } from './ramps/ramp-service.ts'
 import { RAMP_TEMPLATES, rampTemplate } from './ramps/templates.ts'
 
@@ -331,6 +332,11 @@ export function createFlagControl(deps: { db: Database; flags: FlagService; ramp
     ramp: (id: string) => ramps.get(id),
     rampReadings: (id: string) => ramps.readings(id),
     rampsOf: (key: string) => ramps.list({ flagKey: key }),
+    /** staged ramps running or paused (one query), for the overview */
+    rampsInProgress: () => ramps.list({ states: IN_PROGRESS_RAMP_STATES }),
+    /** the pipeline each restaurant's bookings run, from the rule snapshot (no query) */
+    pipelines: (restaurantIds: readonly string[]): Map<string, PipelineExposure> =>
+      new Map(restaurantIds.map((id) => [id, pipelineExposure(flags, id)])),
   }
 }
 

@@ -158,6 +158,21 @@ export function createFlagService(db: Database, overrides: FlagOverrides, option
   const client: Client = OpenFeature.getClient(domain)
   if (options.metrics) client.addHooks(createEvaluationMetricsHook(options.metrics.flagEvaluations))
 
+  /**
+   * How much of a restaurant's bookings a boolean flag is on for, from the snapshot (no query): 0
+   * or 100, or the restaurant rule's rollout percent when that rule ramps over its bookings.
+   * Pages summarise rules with it (the overview's pipeline column); the booking path uses boolean().
+   */
+  function exposure(key: BooleanFlag, restaurantId: string): { percent: number; reason: EvaluationReason } {
+    const evaluation = evaluateLocal(key, { restaurantId })
+    const rule = store.rulesFor(key, restaurantId).restaurant
+    if (evaluation.split && rule && evaluation.reason.startsWith('RESTAURANT_RULE')) {
+      const served = rule.value ?? true
+      return { percent: served === true ? rule.rolloutPercent : 0, reason: evaluation.reason }
+    }
+    return { percent: evaluation.value === true ? 100 : 0, reason: evaluation.reason }
+  }
+
   let timer: NodeJS.Timeout | undefined
   let listener: FlagChangeListener | undefined
 
@@ -339,6 +354,7 @@ export function createFlagService(db: Database, overrides: FlagOverrides, option
     /** true while the LISTEN connection is up (Postgres only) */
     isListening: () => listener?.isListening() ?? false,
     evaluateLocal,
+    exposure,
     details,
     boolean,
     number,

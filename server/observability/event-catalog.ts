@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { RETRY_DECISIONS } from '../assignment/retry-decisions.ts'
 import { ASSIGNMENT_STATES } from '../assignment/vocabulary.ts'
 import {
   coordinatorOutcomeSchema,
@@ -76,6 +77,14 @@ export const EVENT_SCHEMAS = {
     shadow: z.boolean().optional(),
   }),
   'auto_assign.failed': open({ reason: nullableString }),
+  // what retry policy v2 decided that v1 would not have (server/assignment/retry-policy.ts)
+  'auto_assign.retry_decision': open({
+    decision: z.enum(RETRY_DECISIONS),
+    policy: z.literal('v2'),
+    attempt_number: z.number().int().positive(),
+    reason: nullableString,
+    pipeline: pipelineSchema,
+  }),
   'auto_assign.enqueue_failed': open({ error: z.string() }),
   // the sweep found an open booking without a live job and queued one (a crash between commit and enqueue)
   'auto_assign.requeued': open({ job_id: z.string() }),

@@ -20,6 +20,7 @@ import type { Restaurant } from '../db/schema/restaurants.ts'
 import type { StoredSuggestion } from '../db/schema/review.ts'
 import { bookingReasonText, fitText, relaxationText, tableReasonText } from './reason-text.ts'
 import type { ReviewBooking, ReviewDetail, ReviewSuggestion, ReviewTable, TimelineEntry } from './review-types.ts'
+import { loadBookingStory } from './booking-timeline.ts'
 import { serviceOf } from './service-period.ts'
 import { SUGGESTION_REACH_MS, suggestPlans } from './suggestions.ts'
 import { describeAction, describeAttempt, describeTransition } from './timeline-text.ts'
@@ -224,6 +225,9 @@ export function createReviewReader(deps: AssignmentDeps) {
     },
 
     count: () => countReviewQueue(db, { states: WAITING_STATES, now: deps.now() }),
+
+    /** any booking's story for ops (/bookings/:id): transitions, attempts and events, oldest first */
+    timeline: (bookingId: string) => loadBookingStory(deps, bookingId),
 
     async detail(bookingId: string): Promise<ReviewDetail | null> {
       const booking = await findBookingById(db, bookingId)

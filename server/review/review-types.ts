@@ -59,10 +59,12 @@ export interface ReviewTable {
 
 export interface TimelineEntry {
   at: string
-  kind: 'state' | 'attempt' | 'note' | 'action'
+  kind: 'state' | 'attempt' | 'note' | 'action' | 'event'
   title: string
   detail: string | null
   actor: string | null
+  /** labelled values (trigger, pipeline, duration...) the booking timeline shows under the title */
+  facts?: Array<{ label: string; value: string }>
 }
 
 export interface ReviewDetail {

@@ -55,6 +55,29 @@ const ACTION_WORDS: Record<string, string> = {
   'review.noted': 'Note',
 }
 
+/** Observability events in words, for the booking timeline (/bookings/:id); others show their type. */
+export const EVENT_WORDS: Record<string, string> = {
+  ...ACTION_WORDS,
+  'review.expired': 'Left the review queue: its time passed',
+  'booking.created': 'Booking received',
+  'booking.confirmed': 'Seated and confirmed',
+  'booking.cancelled': 'Cancelled',
+  'booking.reseated': 'Moved to other tables',
+  'auto_assign.quote': 'Planner quote',
+  'auto_assign.summary': 'Background job finished',
+  'auto_assign.failed': 'Background job gave up',
+  'inline_auto_assign.started': 'Inline seating started',
+  'inline_auto_assign.finished': 'Inline seating finished',
+  'inline_auto_assign.timeout': 'Inline seating ran out of time',
+  'coordinator.started': 'V3 coordinator started',
+  'coordinator.finished': 'V3 coordinator finished',
+  'coordinator.noop': 'V3 coordinator had nothing to do',
+  'coordinator.retry': 'V3 coordinator will retry',
+  'email.sent': 'Email sent',
+  'email.failed': 'Email failed',
+  'email.duplicate_send': 'Email sent twice',
+}
+
 export function describeAction(row: AuditLogEntry): TimelineEntry {
   const details = row.details as { tables?: string[]; reason?: string; toStart?: string; actorName?: string }
   const parts: string[] = []

@@ -123,7 +123,7 @@ describe('dashboard pages', () => {
     await page.getByLabel('Time window').selectOption('6h')
     await page.waitForURL(/window=6h/)
     expect(new URL(page.url()).searchParams.get('restaurant')).toBe('e2e-dash')
-    await page.getByText('booking timeline').first().click()
+    await page.getByTestId('recent-jobs').getByRole('link', { name: 'events', exact: true }).first().click()
     await page.waitForURL(/\/events\?booking=/)
     expect(await page.getByTestId('events-table').innerText()).toContain('auto_assign.summary')
     await page.goto(`${server.url}/attempts?restaurant=e2e-dash&window=1h`)

@@ -72,6 +72,8 @@ describe('/shadow', () => {
     expect(await card.locator('.floor-legacy').innerText()).toContain('B')
     expect(await card.locator('.floor-v3').innerText()).toContain('C')
 
+    // the mismatch leads to the booking's own page (/bookings/:id) too
+    expect(await card.getByRole('link', { name: 'booking page' }).getAttribute('href')).toBe(`/bookings/${bookingId}`)
     await card.getByRole('link', { name: 'timeline' }).click()
     await page.waitForURL(new RegExp(`booking=${bookingId}`))
     const timeline = page.getByTestId('shadow-timeline')

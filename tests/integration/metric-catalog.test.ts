@@ -66,6 +66,13 @@ const history: TestEvent[] = [
     actor: 'user:eng@example.test',
     automatic: false,
   }),
+  // retry policy v2 decisions: two skipped first attempts, one relaxed, one hard stop (and one of shadow work)
+  ...[30, 31].map((m) =>
+    event(m, 'auto_assign.retry_decision', { decision: 'skip_first_attempt', policy: 'v2', attempt_number: 1 }),
+  ),
+  event(32, 'auto_assign.retry_decision', { decision: 'relax_after_timeout', policy: 'v2', attempt_number: 1 }),
+  event(33, 'auto_assign.retry_decision', { decision: 'stop_on_hard_reason', policy: 'v2', attempt_number: 2 }),
+  event(34, 'auto_assign.retry_decision', { decision: 'skip_first_attempt', policy: 'v2', shadow: true }),
 ]
 
 const WINDOW = { from: at(0), to: at(120) }
@@ -95,6 +102,7 @@ const EXPECTED: Record<string, number | null> = {
   shadow_match_rate: 75,
   duplicate_confirmation_emails: 1,
   ramp_auto_rollback_count: 1, // the person's rollback is not an alert
+  retry_v2_skipped_count: 2, // of 4 decisions; the shadow one is not counted
 }
 
 function expectClose(actual: number | null, expected: number | null, name: string) {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { METRIC_DEFINITIONS } from '../../server/analytics/metric-definitions.ts'
 import type { MetricResult } from '../../server/analytics/metric-catalog.ts'
+import { RETRY_DECISIONS } from '../../server/assignment/retry-decisions.ts'
 import { seededRandom } from '../../server/sim/seeded-random.ts'
 import { insertEvents, uuid, type TestEvent } from '../helpers/analytics-events.ts'
 import { createTestEngine, type TestEngine } from '../helpers/test-engine.ts'
@@ -55,6 +56,23 @@ function history(): TestEvent[] {
       'booking.created',
     ][kind]!
     events.push({ occurredAt, eventType, restaurantId, bookingId, context })
+  }
+  // retry policy v2 decisions (a random of their own, so the history above stays as it was)
+  const decisions = seededRandom(7)
+  for (let i = 0; i < 200; i++) {
+    events.push({
+      occurredAt: new Date(START + Math.floor(decisions() * (END - START - 120_000))),
+      eventType: 'auto_assign.retry_decision',
+      restaurantId: restaurants[Math.floor(decisions() * restaurants.length)]!,
+      bookingId: null,
+      context: {
+        decision: RETRY_DECISIONS[Math.floor(decisions() * RETRY_DECISIONS.length)],
+        policy: 'v2',
+        attempt_number: 1 + Math.floor(decisions() * 3),
+        reason: 'NO_AVAILABILITY',
+        pipeline: 'legacy',
+      },
+    })
   }
   return events
 }

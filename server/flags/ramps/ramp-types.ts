@@ -5,6 +5,8 @@ export const RAMP_STATES = ['scheduled', 'running', 'paused', 'completed', 'roll
 export type RampState = (typeof RAMP_STATES)[number]
 /** states of a ramp in flight: at most one per flag and scope (flag_ramps_one_active) */
 export const ACTIVE_RAMP_STATES = ['scheduled', 'running', 'paused'] as const satisfies readonly RampState[]
+/** states of a ramp that has begun and not ended: the overview's "flag ramps in progress" */
+export const IN_PROGRESS_RAMP_STATES = ['running', 'paused'] as const satisfies readonly RampState[]
 
 /**
  * `ok`, `breached` and `insufficient_data` as in the contract; `failing` (an extension) is a
