@@ -4,6 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser, watchForPageErrors } from '../helpers/browser.ts'
 import { startE2eServer, type E2eServer } from '../helpers/e2e-server.ts'
+import type { EventType } from '../../server/observability/event-catalog.ts'
 
 // The overview's ramps panel and pipeline column, the /attempts retry policy v2 panel, and the
 // booking timeline reached from /attempts, on a restaurant of our own (the demo data cannot move
@@ -18,7 +19,7 @@ let restaurantId: string
 let bookingId: string
 const change = { actor: 'user:engineer@demo.maitre', comment: 'e2e' }
 
-function record(type: string, minutesAgo: number, context: Record<string, unknown>, booking: string | null = null) {
+function record(type: EventType, minutesAgo: number, context: Record<string, unknown>, booking: string | null = null) {
   server.engine.events.record({
     type,
     source: 'e2e',
