@@ -224,7 +224,11 @@ export function createCoordinator(deps: AssignmentDeps, resilience: V3Resilience
     lockWait: number,
     cleanup: Array<Promise<unknown>>,
   ): Promise<CoordinatorAnswer> {
-    const booking = await findBookingById(deps.db, bookingId)
+    // read together (one round trip of waiting, not two); the count is wasted only on a refusal
+    const [booking, earlierAttempts] = await Promise.all([
+      findBookingById(deps.db, bookingId),
+      countPipelineAttempts(deps.db, bookingId, 'v3'),
+    ])
     if (booking) seenRestaurant.set(bookingId, booking.restaurantId)
     if (!booking || booking.status !== 'pending_allocation' || !OPEN_STATES.includes(booking.assignmentState))
       return { outcome: 'noop', reason: 'terminal_state' }
@@ -248,7 +252,7 @@ export function createCoordinator(deps: AssignmentDeps, resilience: V3Resilience
     const permit = await resilience.bulkhead.tryAcquire(booking.restaurantId, booking.id, max)
     if (!permit) return { outcome: 'retry', delayMs: BULKHEAD_RETRY_MS, reason: 'BULKHEAD_FULL' }
     try {
-      const attemptNumber = (await countPipelineAttempts(deps.db, booking.id, 'v3')) + 1
+      const attemptNumber = earlierAttempts + 1
       emit('coordinator.started', booking, {
         trigger,
         lock_wait_ms: lockWait,
