@@ -87,8 +87,8 @@ function postgresSession(databaseUrl: string): SqlSession {
 const LOCK_NAMESPACE = 'maitre:booking-lock'
 
 /**
- * Postgres advisory locks (`pg_try_advisory_lock`), held by a few dedicated sessions (8: each runs one statement at a time, so fewer queue the
- * coordinators of a burst behind each other): a key always
+ * Postgres advisory locks (`pg_try_advisory_lock`), held by a few dedicated sessions (8: each runs
+ * one statement at a time, so fewer coordinators of a burst queue behind each other): a key always
  * maps to the same session, so its unlock reaches the session that holds it. Not
  * `pg_advisory_xact_lock`: that would keep a pooled connection in a transaction for the whole
  * coordinator run (see ADR 017). Session locks are re-entrant, so an in-process set refuses a key
