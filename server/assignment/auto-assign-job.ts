@@ -60,7 +60,18 @@ export type AttemptOutcome = (
       reason: string | null
       attemptsUsed: number
     }
-) & { pipeline?: Pipeline }
+) & {
+  pipeline?: Pipeline
+  /** retry policy v2's decisions behind a manual_review outcome, recorded once the move to review commits */
+  retryDecisions?: RetryDecisionNote[]
+}
+
+/** One decision of retry policy v2 about a job attempt, for auto_assign.retry_decision. */
+export interface RetryDecisionNote {
+  decision: RetryDecisionName
+  attemptNumber: number
+  reason: string | null
+}
 
 export type JobResult =
   | 'succeeded'
@@ -152,17 +163,22 @@ async function policyFor(
 /** Records what retry policy v2 decided about a job attempt (auto_assign.retry_decision). */
 function recordRetryDecision(
   deps: AssignmentDeps,
-  booking: Booking,
-  decision: RetryDecisionName,
-  attemptNumber: number,
-  reason: string | null,
+  booking: Pick<Booking, 'id' | 'restaurantId'>,
+  note: RetryDecisionNote,
 ): void {
   deps.events.record({
     type: ANALYTICS_EVENTS.retryDecision,
     source: 'job',
     restaurantId: booking.restaurantId,
     bookingId: booking.id,
-    context: { decision, policy: 'v2', attempt_number: attemptNumber, reason, pipeline: 'legacy' },
+    context: {
+      decision: note.decision,
+      policy: 'v2',
+      attempt_number: note.attemptNumber,
+      reason: note.reason,
+      // the legacy job is the only producer (V3's job runs the coordinator, which has its own policy events)
+      pipeline: 'legacy' satisfies Pipeline,
+    },
   })
 }
 
@@ -233,8 +249,10 @@ export async function runAutoAssignAttempt(
 
   if (attemptsSoFar === 0 && policy.skipFirstAttempt(inline, deps.now())) {
     const reason = inline!.reason ?? 'UNKNOWN'
-    recordRetryDecision(deps, booking, 'skip_first_attempt', 1, inline!.reason)
-    return review('manual_review', reason, reason, 0)
+    return {
+      ...review('manual_review', reason, reason, 0),
+      retryDecisions: [{ decision: 'skip_first_attempt', attemptNumber: 1, reason: inline!.reason }],
+    }
   }
   const cutoff = booking.startAt.getTime() - options.cutoffMinutes * 60_000
   if (deps.now().getTime() >= cutoff)
@@ -244,8 +262,6 @@ export async function runAutoAssignAttempt(
 
   const attemptNumber = attemptsSoFar + 1
   const knobs = policy.knobsFor(attemptNumber, inline)
-  if (policy.version === 'v2' && relaxesKnobs(knobs))
-    recordRetryDecision(deps, booking, 'relax_after_timeout', attemptNumber, inline?.reason ?? null)
   const attempt = await runAssignmentAttempt(deps, booking, {
     trigger: 'job',
     pipeline: 'legacy',
@@ -253,6 +269,13 @@ export async function runAutoAssignAttempt(
     knobs,
   })
   deps.faults?.afterJobAttempt?.(attemptNumber)
+  // recorded once the attempt row exists: a redelivery numbers its attempt n+1 and does not relax again
+  if (policy.version === 'v2' && relaxesKnobs(knobs))
+    recordRetryDecision(deps, booking, {
+      decision: 'relax_after_timeout',
+      attemptNumber,
+      reason: inline?.reason ?? null,
+    })
   if (attempt.success) return { kind: 'confirmed', attemptsUsed: attemptNumber }
   if (attempt.bookingNotPending) {
     const fresh = await loadBooking(deps.db, booking.id)
@@ -265,15 +288,17 @@ export async function runAutoAssignAttempt(
   }
   const decision = policy.afterFailure(attemptNumber, attempt.reasonCategory, options.random ?? Math.random)
   const stop = stopDecisionOf(policy, decision, attempt.reasonCategory, attemptNumber, options.timings)
-  if (stop) recordRetryDecision(deps, booking, stop, attemptNumber, attempt.reason)
   if (decision.retry)
     return { kind: 'retry', delayMs: decision.delayMs, reason: attempt.reason, attemptsUsed: attemptNumber }
-  return review(
-    decision.why === 'hard' ? 'manual_review' : 'exhausted',
-    attempt.reason ?? 'EXHAUSTED',
-    attempt.reason,
-    attemptNumber,
-  )
+  return {
+    ...review(
+      decision.why === 'hard' ? 'manual_review' : 'exhausted',
+      attempt.reason ?? 'EXHAUSTED',
+      attempt.reason,
+      attemptNumber,
+    ),
+    retryDecisions: stop ? [{ decision: stop, attemptNumber, reason: attempt.reason }] : [],
+  }
 }
 
 /** The inline attempt's result as the booking recorded it (the first job is sent before it exists). */
@@ -285,7 +310,7 @@ async function inlineResultFromBooking(
   return booking ? inlineResultOf(data, booking) : null
 }
 
-/** Moves the booking to manual review; false when someone else moved it first. */
+/** Moves the booking to manual review; null when someone else moved it first. */
 async function sendToManualReview(
   deps: AssignmentDeps,
   bookingId: string,
@@ -303,7 +328,7 @@ async function sendToManualReview(
       events: deps.events,
     }),
   )
-  return moved !== null
+  return moved
 }
 
 function jobResultOf(outcome: AttemptOutcome): JobResult {
@@ -388,7 +413,11 @@ export async function handleAutoAssignJob(
       next: { data, options: autoAssignSendOptions(data.bookingId, options.expireInSeconds, startAfter) },
     }
   }
-  if (outcome.kind === 'manual_review') await sendToManualReview(deps, job.data.bookingId, outcome)
+  if (outcome.kind === 'manual_review') {
+    const moved = await sendToManualReview(deps, job.data.bookingId, outcome)
+    // after the move commits, and only by the delivery that made it: a redelivery records nothing twice
+    if (moved) for (const note of outcome.retryDecisions ?? []) recordRetryDecision(deps, moved, note)
+  }
   // a redelivery after the review transition: the delivery that made it already reported the end
   const reported = outcome.kind === 'terminal' && outcome.result === 'already_in_review'
   if (!reported)
