@@ -235,11 +235,19 @@ export function createStateMachine(deps: StateMachineDeps) {
      * path is checked against the table first (an illegal step throws before anything is written),
      * the first step against the caller's version and states; one history row and one event per step.
      */
-    async walk(db: Executor, inputs: TransitionInput[]): Promise<AppliedTransition[]> {
+    async walk(db: Database, inputs: TransitionInput[]): Promise<AppliedTransition[]> {
       if (inputs.length === 0) return []
       const [first] = inputs as [TransitionInput, ...TransitionInput[]]
-      if (inputs.some((i) => i.bookingId !== first.bookingId || i.actor !== first.actor || i.set))
-        throw new Error('walk: every step is one booking by one actor, with nothing else to set')
+      const rest = inputs.slice(1)
+      if (
+        inputs.some((i) => i.bookingId !== first.bookingId || i.actor !== first.actor || i.set) ||
+        rest.some((i) => i.from || i.expectedVersion !== undefined || i.reason || i.pipeline !== first.pipeline)
+      )
+        throw new AppError(
+          'INVALID_WALK',
+          'A walk is one booking by one actor and pipeline: only its first step takes from, expectedVersion and reason, and no step sets columns',
+          500,
+        )
       for (let i = 1; i < inputs.length; i++) {
         if (!canTransition(inputs[i - 1]!.to, inputs[i]!.to))
           throw new IllegalTransitionError(first.bookingId, inputs[i - 1]!.to, inputs[i]!.to)

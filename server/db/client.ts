@@ -142,7 +142,8 @@ async function openPostgres(
       if (closed) return
       closed = true
       // pool.end() waits for every checked-out client; after an outage one may sit on a dead socket
-      // until its query timeout, so shutdown waits a bounded time and then lets the process go
+      // until its query timeout (at most queryMs), so close() returns after a bounded wait; the
+      // straggler ends by itself when its query times out
       let timer: NodeJS.Timeout | undefined
       const ended = await Promise.race([
         pool.end().then(() => true),
@@ -180,6 +181,10 @@ export function dedicatedClient(databaseUrl: string, options: DedicatedClientOpt
     application_name: options.applicationName,
     connectionTimeoutMillis: timeouts.connectMs,
     keepAlive: true,
+    // server side too: when this process vanishes or its network stalls, Postgres ends the session
+    // within ~25 s, and with it what the session holds (advisory locks, LISTEN), instead of after
+    // the kernel's default of about two hours
+    options: '-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3',
     ...(bounded
       ? {
           statement_timeout: timeouts.statementMs,
@@ -203,14 +208,20 @@ export async function endDedicatedClient(client: pg.Client, waitMs = DEDICATED_E
   client.removeAllListeners('error')
   client.on('error', () => {})
   let timer: NodeJS.Timeout | undefined
-  await Promise.race([
-    client.end().catch(() => {}),
-    new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, waitMs)
+  const ended = await Promise.race([
+    client.end().then(
+      () => true,
+      () => true,
+    ),
+    new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), waitMs)
       timer.unref()
     }),
   ])
   clearTimeout(timer)
+  // still not ended (a stalled socket): destroy the socket, so neither this process's event loop
+  // nor the server's session waits on it any longer
+  if (!ended) (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy()
 }
 
 function hasSeveralStatements(text: string): boolean {

@@ -20,6 +20,8 @@ export async function applyMigrations(handle: DatabaseHandle): Promise<void> {
   // its statements are unbounded on purpose: pg_advisory_lock waits for a migration in another
   // process, however long that takes; the connect is bounded like every other
   const lockClient = dedicatedClient(handle.databaseUrl!, { applicationName: 'maitre-migrate', boundStatements: false })
+  // a dead peer during a long migration must fail the migration, not end the process unheard
+  lockClient.on('error', (error) => console.error('[migrate] lock connection lost:', error.message))
   try {
     await lockClient.connect()
   } catch (error) {

@@ -59,9 +59,12 @@ function postgresSession(databaseUrl: string): SqlSession {
   }
   // one statement at a time on the session (node-postgres queues them, but will stop doing so)
   let tail: Promise<unknown> = Promise.resolve()
+  let closed = false
   return {
     query(text, values) {
       const run = tail.then(async () => {
+        // a release that arrives after close must not open a new session (nothing would end it)
+        if (closed) throw new Error('the lock session is closed')
         const current = (client ??= connect())
         try {
           return (await (await current).query(text, values)).rows
@@ -76,6 +79,7 @@ function postgresSession(databaseUrl: string): SqlSession {
       return run
     },
     async close() {
+      closed = true
       const current = client
       client = null
       // a connect still in flight is bounded by the connect timeout; the end is bounded too

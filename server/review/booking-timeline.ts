@@ -1,3 +1,4 @@
+import type { EventType } from '../observability/event-catalog.ts'
 import type { AssignmentDeps } from '../assignment/assignment-deps.ts'
 import { presentBookings, type ApiBooking } from '../bookings/present-booking.ts'
 import { loadBookingTimeline } from '../db/queries/booking-timeline.ts'
@@ -11,7 +12,21 @@ import { actorText, describeTransition, EVENT_WORDS } from './timeline-text.ts'
 
 /** One booking's whole story for ops (/bookings/:id): what it is, and everything that happened to it. */
 export interface BookingStory {
-  booking: ApiBooking & { restaurantName: string; timezone: string; version: number }
+  /** what the page shows of the booking: no guest name, email or phone (ops read it, not staff) */
+  booking: Pick<
+    ApiBooking,
+    | 'id'
+    | 'reference'
+    | 'restaurant'
+    | 'partySize'
+    | 'startAt'
+    | 'status'
+    | 'assignmentState'
+    | 'tables'
+    | 'attempts'
+    | 'emails'
+    | 'manualReviewReason'
+  > & { restaurantName: string; timezone: string; version: number }
   /** oldest first: state transitions, assignment attempts and observability events */
   timeline: TimelineEntry[]
 }
@@ -52,7 +67,7 @@ export function describeEvent(row: ObservabilityEvent): TimelineEntry {
       .filter(([, value]) => value !== null && value !== undefined && value !== '')
       .map(([label, value]) => ({ label, value: String(value) }))
   switch (row.eventType) {
-    case 'booking.reseated':
+    case 'booking.reseated' satisfies EventType:
       return {
         ...base,
         title: EVENT_WORDS[row.eventType]!,
@@ -63,7 +78,7 @@ export function describeEvent(row: ObservabilityEvent): TimelineEntry {
           ['for booking', c.forBooking],
         ]),
       }
-    case 'shadow.compared':
+    case 'shadow.compared' satisfies EventType:
       return {
         ...base,
         title:
@@ -76,7 +91,7 @@ export function describeEvent(row: ObservabilityEvent): TimelineEntry {
           ['v3 ms', c.v3_duration_ms],
         ]),
       }
-    case 'auto_assign.retry_decision':
+    case 'auto_assign.retry_decision' satisfies EventType:
       return {
         ...base,
         title: `Retry policy v2: ${String(c.decision ?? 'decision').replace(/_/g, ' ')}`,
@@ -106,7 +121,7 @@ export function describeEvent(row: ObservabilityEvent): TimelineEntry {
 }
 
 /** state transitions are already in the timeline from their own table */
-const DUPLICATE_EVENTS = new Set(['booking.assignment_state_transition'])
+const DUPLICATE_EVENTS = new Set<string>(['booking.assignment_state_transition' satisfies EventType])
 
 /** A booking's story, or null when there is no such booking. Four round trips, whatever the booking. */
 export async function loadBookingStory(deps: AssignmentDeps, bookingId: string): Promise<BookingStory | null> {
@@ -129,7 +144,17 @@ export async function loadBookingStory(deps: AssignmentDeps, bookingId: string):
   ].sort((a, b) => a.at.localeCompare(b.at))
   return {
     booking: {
-      ...presented!,
+      id: presented!.id,
+      reference: presented!.reference,
+      restaurant: presented!.restaurant,
+      partySize: presented!.partySize,
+      startAt: presented!.startAt,
+      status: presented!.status,
+      assignmentState: presented!.assignmentState,
+      tables: presented!.tables,
+      attempts: presented!.attempts,
+      emails: presented!.emails,
+      manualReviewReason: presented!.manualReviewReason,
       restaurantName: restaurant?.name ?? presented!.restaurant,
       timezone: restaurant?.timezone ?? 'UTC',
       version: booking.assignmentStateVersion,

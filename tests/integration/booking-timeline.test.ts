@@ -89,6 +89,9 @@ describe('booking timeline', () => {
       timezone: 'Europe/Paris',
     })
     expect([...story.booking.tables].sort()).toEqual(['T1', 'T2'])
+    // ops read this page: the guest's name and address are not in what the loader sends
+    expect(JSON.stringify(story)).not.toContain(guest.email)
+    expect(JSON.stringify(story)).not.toContain(guest.name)
     const at = story.timeline.map((entry) => entry.at)
     expect(at).toEqual([...at].sort())
 

@@ -47,6 +47,7 @@ export interface WalkRowInput extends Omit<TransitionRowInput, 'to'> {
 export async function walkBookingRow(db: Executor, input: WalkRowInput): Promise<Record<string, unknown> | undefined> {
   const { set } = input
   const steps = input.path.length
+  if (steps === 0) throw new Error('walkBookingRow: the path names no state to move to')
   const result = await db.execute(sql`
     with current_row as (
       select id, assignment_state, assignment_state_version from bookings where id = ${input.bookingId} for update
