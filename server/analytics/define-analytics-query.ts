@@ -13,6 +13,12 @@ export interface AnalyticsQueryDefinition<P extends z.ZodTypeAny, R extends z.Zo
   row: R
   /** the positional values, in the order of the SQL file's header */
   values(params: z.output<P>): unknown[]
+  /**
+   * Reads that return thousands of rows (rollups, raw facts) parse them by hand instead of with
+   * `row`, accepting exactly what `row` accepts (queries/aggregate-row.ts): zod costs more than
+   * the statement there.
+   */
+  parseRows?(rows: Array<Record<string, unknown>>): Array<z.output<R>>
 }
 
 export interface AnalyticsQuery<P extends z.ZodTypeAny, R extends z.ZodTypeAny> {
@@ -25,7 +31,8 @@ export interface AnalyticsQuery<P extends z.ZodTypeAny, R extends z.ZodTypeAny> 
 
 /**
  * One named query of sql/analytics: params parsed by zod before they reach SQL (a bad window is a
- * 400, not a database error), rows parsed by zod after (both drivers' number types coerced).
+ * 400, not a database error), rows parsed by zod after (both drivers' number types coerced), or
+ * by the definition's own parseRows where rows are many.
  */
 export function defineAnalyticsQuery<P extends z.ZodTypeAny, R extends z.ZodTypeAny>(
   definition: AnalyticsQueryDefinition<P, R>,
@@ -44,7 +51,7 @@ export function defineAnalyticsQuery<P extends z.ZodTypeAny, R extends z.ZodType
     async run(database, input) {
       const params = definition.params.parse(input) as z.output<P>
       const result = await database.executeSql(sqlText(), definition.values(params))
-      return rows.parse(result.rows)
+      return definition.parseRows ? definition.parseRows(result.rows) : rows.parse(result.rows)
     },
     async execute(database, input) {
       const params = definition.params.parse(input) as z.output<P>

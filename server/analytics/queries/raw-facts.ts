@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { defineAnalyticsQuery, type AnalyticsQuery } from '../define-analytics-query.ts'
 import { LN_GAMMA, MIN_VALUE } from '../sketch.ts'
 import { SERIES, type SeriesName } from '../series.ts'
-import { sqlCount, sqlNullableNumber, sqlNumber } from '../sql-values.ts'
+import { aggregateFields, aggregateShape, fieldParsers, rowParser } from './aggregate-row.ts'
 
 const params = z.object({
   from: z.date(),
@@ -14,15 +14,16 @@ const params = z.object({
 export const rawFactsRow = z.object({
   bucket_start: z.preprocess((v) => (typeof v === 'string' ? new Date(v) : v), z.date()),
   restaurant_key: z.string(),
-  label: z.string(),
-  count: sqlCount,
-  count_a: sqlCount,
-  count_b: sqlCount,
-  value_sum: sqlNumber,
-  value_max: sqlNullableNumber,
-  hist: z.record(z.unknown()),
+  ...aggregateShape,
 })
 export type RawFactsRow = z.infer<typeof rawFactsRow>
+
+/** rawFactsRow, parsed by hand (queries/aggregate-row.ts) */
+export const parseRawFactsRows = rowParser<RawFactsRow>('raw-facts', {
+  bucket_start: fieldParsers.timestamp,
+  restaurant_key: fieldParsers.string,
+  ...aggregateFields,
+})
 
 type RawFactsQuery = AnalyticsQuery<typeof params, typeof rawFactsRow>
 const queries = new Map<SeriesName, RawFactsQuery>()
@@ -37,6 +38,7 @@ export function rawFactsQuery(series: SeriesName): RawFactsQuery {
       factsFile: definition.factsFile,
       params,
       row: rawFactsRow,
+      parseRows: parseRawFactsRows,
       values: (p) => [
         p.from.toISOString(),
         p.to.toISOString(),

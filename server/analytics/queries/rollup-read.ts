@@ -1,25 +1,30 @@
 import { z } from 'zod'
 import { defineAnalyticsQuery } from '../define-analytics-query.ts'
-import { sqlCount, sqlNullableNumber, sqlNumber } from '../sql-values.ts'
 import { SERIES_NAMES } from '../series.ts'
+import { aggregateFields, aggregateShape, fieldParsers, rowParser } from './aggregate-row.ts'
 
 const seriesName = z.enum(SERIES_NAMES as [string, ...string[]])
-const grain = z.enum(['minute', 'hour', 'day'])
+const GRAINS = ['minute', 'hour', 'day'] as const
+const grain = z.enum(GRAINS)
 
 export const rollupRow = z.object({
   series: seriesName,
   restaurant_key: z.string(),
   grain,
   bucket_start: z.preprocess((v) => (typeof v === 'string' ? new Date(v) : v), z.date()),
-  label: z.string(),
-  count: sqlCount,
-  count_a: sqlCount,
-  count_b: sqlCount,
-  value_sum: sqlNumber,
-  value_max: sqlNullableNumber,
-  hist: z.record(z.unknown()),
+  ...aggregateShape,
 })
 export type RollupRow = z.infer<typeof rollupRow>
+
+/** rollupRow, parsed by hand (a 24 h page reads thousands of rows) */
+export const parseRollupRows = (sqlFile: string) =>
+  rowParser<RollupRow>(sqlFile, {
+    series: fieldParsers.oneOf(SERIES_NAMES),
+    restaurant_key: fieldParsers.string,
+    grain: fieldParsers.oneOf(GRAINS),
+    bucket_start: fieldParsers.timestamp,
+    ...aggregateFields,
+  })
 
 /** sql/analytics/rollup-read.sql: rollup rows of some series, one slice, a set of grain ranges. */
 export const rollupRead = defineAnalyticsQuery({
@@ -31,6 +36,7 @@ export const rollupRead = defineAnalyticsQuery({
     ranges: z.array(z.object({ grain, start: z.date(), end: z.date() })),
   }),
   row: rollupRow,
+  parseRows: parseRollupRows('rollup-read'),
   values: (p) => [
     p.series,
     p.restaurantKey,
@@ -50,6 +56,7 @@ export const rollupReadByRestaurant = defineAnalyticsQuery({
     ranges: z.array(z.object({ grain, start: z.date(), end: z.date() })),
   }),
   row: rollupRow,
+  parseRows: parseRollupRows('rollup-read-by-restaurant'),
   values: (p) => [
     p.series,
     p.pipelineKey,
