@@ -1,6 +1,13 @@
 import { sql } from 'drizzle-orm'
 import type { Executor, Transaction } from '../client.ts'
 import { AppError } from '../../errors.ts'
+import type { Trigger } from '../../assignment/vocabulary.ts'
+
+/** the auto_assign_last_result source of a booking staff seated (review's seat at tables) */
+const MANUAL_SOURCE: Trigger = 'manual'
+
+/** Seated by a person (review: seat at tables): their choice stands, re-seating never moves it. */
+const notStaffPlaced = sql`coalesce(b.auto_assign_last_result->>'source', '') <> ${MANUAL_SOURCE}`
 
 /** A live allocation near a booking's window, with what re-seating needs to know of its booking. */
 export interface NearbyAllocation {
@@ -9,7 +16,7 @@ export interface NearbyAllocation {
   end: number
   /** null for a hold */
   bookingId: string | null
-  /** true when re-seating may move this booking (confirmed, not pinned, far enough from its start) */
+  /** true when re-seating may move this booking (confirmed, not pinned, not placed by staff, far enough from its start) */
   movable: boolean
   partySize: number | null
 }
@@ -25,7 +32,7 @@ interface NearbyRow {
 
 /**
  * Every live allocation of the restaurant overlapping `span`: assignments, and holds alive at
- * `now`. A booking is movable when it is confirmed, not pinned, and starts at `movableFrom` or
+ * `now`. A booking is movable when it is confirmed, not pinned, not placed by staff, and starts at `movableFrom` or
  * later (bookings about to start, or started, stay where the guests sit). One statement, so the
  * busy windows and the movable set are one state of the restaurant.
  */
@@ -39,6 +46,7 @@ export async function listNearbyAllocations(
            (extract(epoch from upper(a."window")) * 1000)::float8 as end_ms,
            a.booking_id,
            (a.kind = 'assignment' and b.status = 'confirmed' and not b.pinned
+              and ${notStaffPlaced}
               and b.start_at >= ${input.movableFrom.toISOString()}::timestamptz) as movable,
            b.party_size
       from table_allocations a
@@ -83,7 +91,7 @@ export async function moveBookingTables(tx: Transaction, move: TableMove): Promi
        and a.kind = 'assignment'
        and a.released_at is null
        and a.table_id = any(${`{${move.fromTableIds.join(',')}}`}::uuid[])
-       and b.status = 'confirmed' and not b.pinned
+       and b.status = 'confirmed' and not b.pinned and ${notStaffPlaced}
     returning a.id`)
   const count = (released as unknown as { rows: unknown[] }).rows.length
   if (count !== move.fromTableIds.length) {
