@@ -3,7 +3,7 @@ import { assignmentAttempts } from '../../db/schema/assignment.ts'
 import type { AutoAssignResult, Booking } from '../../db/schema/bookings.ts'
 import type { AssignmentDeps } from '../assignment-deps.ts'
 import type { Executor } from '../../db/client.ts'
-import { moveBookingTables } from '../../db/queries/reseat.ts'
+import { releaseMovedBooking, seatMovedBooking } from '../../db/queries/reseat.ts'
 import { AppError, SQLSTATE, sqlState } from '../../errors.ts'
 import { confirmHold, PIPELINE_CONFIRM_FROM, type ConfirmInput, type ConfirmResult } from '../confirm.ts'
 import { placeHold, releaseHold } from '../holds.ts'
@@ -296,16 +296,17 @@ async function commitWithMoves(
   try {
     const confirmed = await deps.db.transaction(async (tx) => {
       const now = deps.now()
-      for (const move of plan.moves ?? []) {
-        await moveBookingTables(tx, {
-          restaurantId: booking.restaurantId,
-          bookingId: move.bookingId,
-          fromTableIds: move.from,
-          toTableIds: move.to,
-          window: move.window,
-          now,
-        })
-      }
+      const moves = (plan.moves ?? []).map((move) => ({
+        restaurantId: booking.restaurantId,
+        bookingId: move.bookingId,
+        fromTableIds: move.from,
+        toTableIds: move.to,
+        window: move.window,
+        now,
+      }))
+      // a chain: every moved booking leaves its tables before any takes its new ones
+      for (const move of moves) await releaseMovedBooking(tx, move)
+      for (const move of moves) await seatMovedBooking(tx, move)
       await deps.faults?.afterReseatMoves?.(tx)
       const hold = await placeHold(tx, {
         restaurantId: booking.restaurantId,

@@ -23,7 +23,8 @@ export interface ReseatOptions {
 /**
  * Online re-seating, behind the `assignment.reseat` flag. When a decision found no free plan
  * (NO_AVAILABILITY), look for the fewest moves of not-yet-started, unpinned, confirmed bookings
- * overlapping this booking's window that make room (planner/reseat.ts, exact for those bookings).
+ * not placed by staff that make room (planner/reseat.ts: chains of moves, across zones for guests
+ * who asked for none, exact for the bookings around this one's window).
  * Writes nothing: the plan it returns carries its moves, and the commit step writes the moves, the
  * new booking's hold and its confirm in one transaction (commitWithMoves), so either all of them
  * land or none. Null when the flag is off or no rearrangement exists.
@@ -55,18 +56,21 @@ export async function planReseating(
 ): Promise<ChosenPlan | null> {
   const now = deps.now()
   const window = { start: booking.startAt.getTime(), end: booking.endAt.getTime() }
+  const span = { start: window.start - MAX_WINDOW_MS, end: window.end + MAX_WINDOW_MS }
   const nearby = await listNearbyAllocations(deps.db, {
     restaurantId: booking.restaurantId,
-    span: { start: new Date(window.start - MAX_WINDOW_MS), end: new Date(window.end + MAX_WINDOW_MS) },
+    span: { start: new Date(span.start), end: new Date(span.end) },
     now,
     movableFrom: new Date(now.getTime() + (options.leadMinutes ?? DEFAULT_RESEAT_LEAD_MINUTES) * 60_000),
   })
   const floor = snapshot.floor
-  const zoneOf = new Map(floor.tables.map((table) => [table.id, table.zoneId]))
   const fixedBusy: BusyWindow[] = []
   const movable = new Map<string, MovableBooking>()
   for (const allocation of nearby) {
-    if (!allocation.movable || !allocation.bookingId || allocation.bookingId === booking.id) {
+    // a chain may move any booking inside the span (every allocation that could clash with its
+    // new tables was read); one reaching past it stays where it is
+    const inside = allocation.start >= span.start && allocation.end <= span.end
+    if (!allocation.movable || !inside || !allocation.bookingId || allocation.bookingId === booking.id) {
       fixedBusy.push({ tableId: allocation.tableId, start: allocation.start, end: allocation.end })
       continue
     }
@@ -75,8 +79,8 @@ export async function planReseating(
       partySize: allocation.partySize ?? 1,
       window: { start: allocation.start, end: allocation.end },
       tableIds: [],
-      // a guest stays in the zone they sit in (or asked for)
-      zoneId: zoneOf.get(allocation.tableId) ?? '',
+      // a guest who asked for a zone stays in it; the others may move to any zone
+      zoneId: allocation.zoneId,
     }
     entry.tableIds.push(allocation.tableId)
     movable.set(allocation.bookingId, entry)
