@@ -59,7 +59,7 @@ export interface Decision {
   snapshot: AvailabilitySnapshot
 }
 
-export const keysOf = (snapshot: AvailabilitySnapshot, tableIds: string[]) =>
+export const keysOf = (snapshot: Pick<AvailabilitySnapshot, 'floor'>, tableIds: string[]) =>
   tableIds.map((id) => snapshot.floor.keyById.get(id) ?? id).sort()
 
 /** Legacy's decide: one optimal_fit quote with the caller's knobs; its plans in the planner's order. */

@@ -5,7 +5,7 @@ import type { AssignmentDeps } from '../assignment-deps.ts'
 import { busyInKeys, idsInKeys, keyedFloor } from '../key-ordered-floor.ts'
 import type { StrategyKnobs } from '../quote.ts'
 import { keysOf, type ChosenPlan, type Decision, type PlannedMove } from './decide.ts'
-import type { AvailabilitySnapshot } from './snapshot.ts'
+import type { FloorSnapshot } from '../floor-snapshot.ts'
 
 /** Bookings starting sooner than this are never moved: their guests may already be on the way. */
 export const DEFAULT_RESEAT_LEAD_MINUTES = 60
@@ -39,18 +39,18 @@ export async function reseatForDecision(
   if (!(await deps.flags.boolean('assignment.reseat', { restaurantId: booking.restaurantId, bookingId: booking.id }))) {
     return null
   }
-  return planReseating(deps, booking, decision.snapshot, decision.knobs, options)
+  return planReseating(deps, booking, decision.snapshot.floor, decision.knobs, options)
 }
 
 /**
- * The re-seating search for one booking on the floor of `snapshot`, reading the live allocations
- * around its window (no flag check: staff suggestions use it too). Null when nothing can be moved
+ * The re-seating search for one booking on `floor`, reading the live allocations around its
+ * window (no flag check: the review page's suggestions use it too). Null when nothing can be moved
  * to make room.
  */
 export async function planReseating(
   deps: AssignmentDeps,
   booking: Pick<Booking, 'id' | 'restaurantId' | 'partySize' | 'startAt' | 'endAt' | 'zoneId'>,
-  snapshot: AvailabilitySnapshot,
+  floor: FloorSnapshot,
   knobs: Pick<StrategyKnobs, 'maxTables' | 'requireAdjacency'>,
   options: ReseatOptions = {},
 ): Promise<ChosenPlan | null> {
@@ -63,7 +63,6 @@ export async function planReseating(
     now,
     movableFrom: new Date(now.getTime() + (options.leadMinutes ?? DEFAULT_RESEAT_LEAD_MINUTES) * 60_000),
   })
-  const floor = snapshot.floor
   const fixedBusy: BusyWindow[] = []
   const movable = new Map<string, MovableBooking>()
   for (const allocation of nearby) {
@@ -115,7 +114,7 @@ export async function planReseating(
   return {
     ...inKeys.plan,
     tableIds,
-    tableKeys: keysOf(snapshot, tableIds),
+    tableKeys: keysOf({ floor }, tableIds),
     strategy: 'reseat',
     moves,
   }
