@@ -76,5 +76,6 @@ export async function loadOverview(context: AppLoadContext, filters: DashboardFi
         value: a.value,
       })),
     generatedAt: now.getTime(),
+    quality: await engine.quality.latestSimulation(),
   }
 }
