@@ -95,22 +95,28 @@ export function findReseating(input: ReseatInput): ReseatResult {
   bookings.forEach((booking, index) => {
     for (const id of booking.current) atTable.set(id, [...(atTable.get(id) ?? []), index])
   })
-  // a booking's other plans, computed when it first has to move
+  // a booking's other plans, computed when it first has to move; bookings of one party size, zone
+  // and window (most of an evening's twos at 19:30) share the planner's answer
   const plansOf = new Map<number, string[][]>()
+  const minimalPlans = new Map<string, string[][]>()
   const otherPlans = (index: number): string[][] => {
     let plans = plansOf.get(index)
     if (!plans) {
       const booking = bookings[index]!
-      const quote = quoteTables({
-        ...base,
-        partySize: booking.partySize,
-        window: booking.window,
-        zoneId: booking.zoneId,
-      })
+      const key = `${booking.partySize}|${booking.zoneId ?? ''}|${booking.window.start}|${booking.window.end}`
+      let all = minimalPlans.get(key)
+      if (!all) {
+        const quote = quoteTables({
+          ...base,
+          partySize: booking.partySize,
+          window: booking.window,
+          zoneId: booking.zoneId,
+        })
+        all = quote.ok ? minimal(quote.plans.map((plan) => plan.tableIds)) : []
+        minimalPlans.set(key, all)
+      }
       const current = booking.current.join()
-      plans = quote.ok
-        ? minimal(quote.plans.map((plan) => plan.tableIds)).filter((plan) => plan.join() !== current)
-        : []
+      plans = all.filter((plan) => plan.join() !== current)
       plansOf.set(index, plans)
     }
     return plans
