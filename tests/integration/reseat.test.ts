@@ -279,4 +279,51 @@ describe(`online re-seating (assignment.reseat, ${driver})`, () => {
     const state = await engine.db.execute(sql`select assignment_state from bookings where id = ${four.booking.id}`)
     expect(rows<{ assignment_state: string }>(state)[0]!.assignment_state).toBe('confirmed')
   })
+
+  it('moves a guest who asked for no zone to another zone, and never one who asked for theirs', async () => {
+    const seatPair = async (slug: string, startAt: string, pairZone?: string) => {
+      const { id: restaurantId } = await engine.restaurants.putFloor(slug, {
+        name: slug,
+        timezone: 'UTC',
+        zones: [
+          { key: 'main', name: 'Main' },
+          { key: 'terrace', name: 'Terrace' },
+        ],
+        tables: [
+          { key: 'T4', zone: 'main', capacity: 4, minParty: 1 },
+          { key: 'P2', zone: 'terrace', capacity: 2 },
+        ],
+        adjacency: [],
+      })
+      await reseatOn(engine, restaurantId)
+      const guest = (name: string) => ({ name, email: `${name.toLowerCase()}@guests.example` })
+      const blocker = await engine.bookings.create({ restaurant: slug, startAt, partySize: 2, guest: guest('Blocker') })
+      expect(blocker.booking.tables).toEqual(['P2'])
+      const pair = await engine.bookings.create({
+        restaurant: slug,
+        startAt,
+        partySize: 2,
+        ...(pairZone ? { zone: pairZone } : {}),
+        guest: guest('Pair'),
+      })
+      expect(pair.booking.tables).toEqual(['T4'])
+      await engine.bookings.cancel(blocker.booking.id)
+      const four = await engine.bookings.create({
+        restaurant: slug,
+        startAt,
+        partySize: 4,
+        zone: 'main',
+        guest: guest('Four'),
+      })
+      return { pairId: pair.booking.id, four }
+    }
+    const anyZone = await seatPair('reseat-zones', inDays(8, 19))
+    expect(anyZone.four.autoAssign.outcome).toBe('confirmed')
+    expect(await liveTables(engine, anyZone.pairId)).toEqual(['P2'])
+    expect(await liveTables(engine, anyZone.four.booking.id)).toEqual(['T4'])
+
+    const asked = await seatPair('reseat-zone-asked', inDays(8, 19), 'main')
+    expect(asked.four.autoAssign.outcome).toBe('queued')
+    expect(await liveTables(engine, asked.pairId)).toEqual(['T4'])
+  })
 })
