@@ -1,7 +1,7 @@
 // findReseating: when no plan exists for a new booking, look for a rearrangement of the movable
 // bookings around it that admits it, moving as few bookings as possible.
 import { quoteTables } from './quote'
-import type { BusyWindow, Plan, PlannerReason, QuoteInput, TableSpec } from './types'
+import type { BusyWindow, Plan, PlannerReason, TableSpec } from './types'
 
 /** A booking that may be moved to other tables (not started, not pinned, not placed by staff). */
 export interface MovableBooking {
@@ -10,8 +10,8 @@ export interface MovableBooking {
   window: { start: number; end: number }
   /** the tables it sits at now */
   tableIds: string[]
-  /** it stays in this zone (its current tables' zone, or the zone the guest asked for) */
-  zoneId: string
+  /** the zone the guest asked for, where it must stay; null: any zone */
+  zoneId: string | null
 }
 
 export interface ReseatInput {
@@ -38,6 +38,7 @@ export type ReseatResult =
   | { ok: false; reason: PlannerReason | 'NO_REARRANGEMENT' | 'SEARCH_BUDGET_EXHAUSTED'; stats: ReseatStats }
 
 export interface ReseatStats {
+  /** movable bookings the search considered moving (those that clashed at some node) */
   affected: number
   nodes: number
   /** the largest number of moves the search tried */
@@ -47,25 +48,21 @@ export interface ReseatStats {
 const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) =>
   a.start < b.end && b.start < a.end
 
-interface Item {
-  /** null for the new booking */
-  booking: MovableBooking | null
-  window: { start: number; end: number }
-  /** candidate plans, best first; for a movable booking its current tables come first */
-  plans: string[][]
-  newPlans?: Plan[]
-}
-
 /**
- * Exact for the affected bookings: the movable bookings whose window overlaps the new one's.
- * Movable bookings outside that set, and every fixed window, stay where they are and count as busy.
+ * Exact over every movable booking given: the fewest moves that admit the new booking, chains
+ * included (a booking moved to make room may displace another, which moves in turn), across zones
+ * for the bookings whose guests asked for none. Fixed windows never move.
  *
- * Search: iterative deepening on the number of moved bookings (0, 1, 2 ...), so the first
- * rearrangement found moves the fewest bookings; within a depth the new booking's plans are tried
- * in optimal_fit order and each affected booking tries its current tables first, then its other
- * plans in optimal_fit order, so the answer is deterministic. Candidate plans are the planner's
- * minimal valid plans (no valid proper subset) on the tables no fixed window blocks: wherever a
- * larger plan fits, its minimal subset fits too, so dropping supersets loses no rearrangement.
+ * Search: iterative deepening on the number of moved bookings (0, 1, 2 ...); within a depth the new
+ * booking's plans are tried in optimal_fit order. Conflict-directed: the bookings whose current
+ * tables clash with the new booking or with a booking already moved must move; a node picks the one
+ * with the fewest plans left (ties: input order) and branches on those plans in optimal_fit order.
+ * A booking clashing with nothing never moves; a node with more clashing bookings than moves left,
+ * or with a clashing booking that has no plan left, is cut. Every rearrangement with
+ * k moves is reached at depth k: the clashing booking must move in it, and one branch gives it the
+ * plan that rearrangement gives it. Candidate plans are the planner's minimal valid plans (no valid
+ * proper subset) on the tables no fixed window blocks: wherever a larger plan fits, its minimal
+ * subset fits too, so dropping supersets loses no rearrangement. Deterministic for a given input.
  */
 export function findReseating(input: ReseatInput): ReseatResult {
   const stats: ReseatStats = { affected: 0, nodes: 0, depth: 0 }
@@ -76,99 +73,141 @@ export function findReseating(input: ReseatInput): ReseatResult {
     adjacency: input.adjacency,
     maxTables,
     requireAdjacency,
+    busy: input.fixedBusy,
+    limit: 1_000_000,
   }
-  const affected = input.movable.filter((booking) => overlaps(booking.window, input.request.window))
-  const staying = input.movable.filter((booking) => !overlaps(booking.window, input.request.window))
-  const busy: BusyWindow[] = [
-    ...input.fixedBusy,
-    ...staying.flatMap((booking) =>
-      booking.tableIds.map((tableId) => ({ tableId, start: booking.window.start, end: booking.window.end })),
-    ),
-  ]
-  stats.affected = affected.length
 
-  const allPlans = (query: Pick<QuoteInput, 'partySize' | 'window' | 'zoneId'>) =>
-    quoteTables({ ...base, ...query, busy, limit: 1_000_000 })
-
-  const fresh = allPlans({
+  const fresh = quoteTables({
+    ...base,
     partySize: input.request.partySize,
     window: input.request.window,
     zoneId: input.request.zoneId ?? null,
   })
   if (!fresh.ok && fresh.reason !== 'NO_AVAILABILITY') return { ok: false, reason: fresh.reason, stats }
-  // a plan with every affected booking removed too: without one, no rearrangement can help
+  // no plan even with every movable booking gone: no rearrangement can help
   if (!fresh.ok) return { ok: false, reason: 'NO_REARRANGEMENT', stats }
-
-  // plans arrive in optimal_fit order, so a plan's proper subsets (strictly less overage) come first
-  const minimal = (plans: string[][]) => {
-    const sorted = plans.map((plan) => [...plan].sort())
-    const kept: string[][] = []
-    for (const plan of sorted) {
-      if (!kept.some((other) => other.length < plan.length && other.every((id) => plan.includes(id)))) kept.push(plan)
-    }
-    return kept
-  }
   const minimalNew = new Set(minimal(fresh.plans.map((plan) => plan.tableIds)).map((plan) => plan.join()))
   const newPlans = fresh.plans.filter((plan) => minimalNew.has([...plan.tableIds].sort().join()))
-  const items: Item[] = [
-    { booking: null, window: input.request.window, plans: newPlans.map((p) => p.tableIds), newPlans },
-  ]
-  for (const booking of affected) {
-    const quote = allPlans({ partySize: booking.partySize, window: booking.window, zoneId: booking.zoneId })
-    const others = quote.ok ? minimal(quote.plans.map((plan) => plan.tableIds)) : []
-    const current = [...booking.tableIds].sort()
-    items.push({
-      booking,
-      window: booking.window,
-      plans: [current, ...others.filter((plan) => plan.join() !== current.join())],
-    })
+
+  const bookings = input.movable.map((booking) => ({ ...booking, current: [...booking.tableIds].sort() }))
+  // which movable bookings sit at each table now
+  const atTable = new Map<string, number[]>()
+  bookings.forEach((booking, index) => {
+    for (const id of booking.current) atTable.set(id, [...(atTable.get(id) ?? []), index])
+  })
+  // a booking's other plans, computed when it first has to move; bookings of one party size, zone
+  // and window (most of an evening's twos at 19:30) share the planner's answer
+  const plansOf = new Map<number, string[][]>()
+  const minimalPlans = new Map<string, string[][]>()
+  const otherPlans = (index: number): string[][] => {
+    let plans = plansOf.get(index)
+    if (!plans) {
+      const booking = bookings[index]!
+      const key = `${booking.partySize}|${booking.zoneId ?? ''}|${booking.window.start}|${booking.window.end}`
+      let all = minimalPlans.get(key)
+      if (!all) {
+        const quote = quoteTables({
+          ...base,
+          partySize: booking.partySize,
+          window: booking.window,
+          zoneId: booking.zoneId,
+        })
+        all = quote.ok ? minimal(quote.plans.map((plan) => plan.tableIds)) : []
+        minimalPlans.set(key, all)
+      }
+      const current = booking.current.join()
+      plans = all.filter((plan) => plan.join() !== current)
+      plansOf.set(index, plans)
+    }
+    return plans
   }
 
+  // the new booking and the moved bookings, at their chosen plans
+  const placed: Array<{ index: number | null; window: { start: number; end: number }; plan: string[] }> = []
+  const moved = new Set<number>()
   const maxNodes = input.maxNodes ?? 200_000
-  const chosen: Array<string[] | null> = items.map(() => null)
   let exhausted = false
 
-  const clashes = (index: number, plan: string[]) => {
-    for (let other = 0; other < index; other++) {
-      const taken = chosen[other]!
-      if (overlaps(items[other]!.window, items[index]!.window) && taken.some((id) => plan.includes(id))) return true
+  /** movable bookings still at their current tables that clash with a placed one, in input order */
+  const clashing = (): number[] => {
+    const found = new Set<number>()
+    for (const one of placed) {
+      for (const id of one.plan) {
+        for (const index of atTable.get(id) ?? []) {
+          if (index !== one.index && !moved.has(index) && overlaps(bookings[index]!.window, one.window))
+            found.add(index)
+        }
+      }
     }
-    return false
+    return [...found].sort((a, b) => a - b)
   }
+  const clashesPlaced = (window: { start: number; end: number }, plan: string[]) =>
+    placed.some((one) => overlaps(one.window, window) && one.plan.some((id) => plan.includes(id)))
 
-  const visit = (index: number, movesLeft: number): boolean => {
-    if (index === items.length) return true
+  const visit = (movesLeft: number): boolean => {
     if (++stats.nodes > maxNodes) {
       exhausted = true
       return false
     }
-    const item = items[index]!
-    for (const [position, plan] of item.plans.entries()) {
-      const isMove = item.booking !== null && position > 0
-      if (isMove && movesLeft === 0) break
-      if (clashes(index, plan)) continue
-      chosen[index] = plan
-      if (visit(index + 1, movesLeft - (isMove ? 1 : 0))) return true
+    const pending = clashing()
+    if (pending.length === 0) return true
+    if (pending.length > movesLeft) return false
+    // fail first: the clashing booking with the fewest plans left moves next; none left cuts
+    let index = -1
+    let options: string[][] = []
+    for (const candidate of pending) {
+      const window = bookings[candidate]!.window
+      const open = otherPlans(candidate).filter((plan) => !clashesPlaced(window, plan))
+      if (open.length === 0) return false
+      if (index === -1 || open.length < options.length) {
+        index = candidate
+        options = open
+      }
+    }
+    const booking = bookings[index]!
+    for (const plan of options) {
+      moved.add(index)
+      placed.push({ index, window: booking.window, plan })
+      if (visit(movesLeft - 1)) return true
+      placed.pop()
+      moved.delete(index)
       if (exhausted) return false
     }
-    chosen[index] = null
     return false
   }
 
-  for (let depth = 0; depth <= affected.length; depth++) {
+  const involved = () => new Set(placed.flatMap((one) => (one.index === null ? [] : [one.index])))
+  for (let depth = 0; depth <= bookings.length; depth++) {
     stats.depth = depth
-    if (visit(0, depth)) {
-      const plan = newPlans.find((candidate) => [...candidate.tableIds].sort().join() === chosen[0]!.join())!
-      const moves: ReseatMove[] = []
-      items.forEach((item, index) => {
-        if (!item.booking) return
-        const from = [...item.booking.tableIds].sort()
-        const to = chosen[index]!
-        if (from.join() !== to.join()) moves.push({ bookingId: item.booking.id, from, to })
-      })
-      return { ok: true, plan, moves, stats }
+    for (const plan of newPlans) {
+      placed.length = 0
+      moved.clear()
+      placed.push({ index: null, window: input.request.window, plan: [...plan.tableIds].sort() })
+      if (visit(depth)) {
+        const moves: ReseatMove[] = [...involved()].map((index) => ({
+          bookingId: bookings[index]!.id,
+          from: bookings[index]!.current,
+          to: placed.find((one) => one.index === index)!.plan,
+        }))
+        stats.affected = plansOf.size
+        return { ok: true, plan, moves, stats }
+      }
+      if (exhausted) {
+        stats.affected = plansOf.size
+        return { ok: false, reason: 'SEARCH_BUDGET_EXHAUSTED', stats }
+      }
     }
-    if (exhausted) return { ok: false, reason: 'SEARCH_BUDGET_EXHAUSTED', stats }
   }
+  stats.affected = plansOf.size
   return { ok: false, reason: 'NO_REARRANGEMENT', stats }
+}
+
+/** plans arrive in optimal_fit order, so a plan's proper subsets (strictly less overage) come first */
+function minimal(plans: string[][]): string[][] {
+  const sorted = plans.map((plan) => [...plan].sort())
+  const kept: string[][] = []
+  for (const plan of sorted) {
+    if (!kept.some((other) => other.length < plan.length && other.every((id) => plan.includes(id)))) kept.push(plan)
+  }
+  return kept
 }

@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import { readLatestSimulation, type LatestSimulation } from './quality/latest-simulation.ts'
 import { pgliteDirectory, type Config } from './config.ts'
 import { openDatabase, type Database, type DatabaseHandle, type DatabaseTimeouts } from './db/client.ts'
 import { applyMigrations } from './db/migrate.ts'
@@ -64,6 +65,8 @@ export interface Engine {
   v3: { coordinator: Coordinator; resilience: V3ResilienceBundle; shadow: ShadowRunner; report: ShadowReport }
   /** the manual-review queue, its suggestions and the staff's actions (server/review) */
   review: ReviewService
+  /** the latest simulation `npm run simulate -- --publish` wrote to DATA_DIR (docs/decisions/022) */
+  quality: { latestSimulation(): Promise<LatestSimulation | null> }
   /** true once close() has begun: health checks answer 503 while draining */
   isClosing(): boolean
   /** drains (jobs in flight get `drainTimeoutMs` to finish, the rest are redelivered) and closes */
@@ -239,6 +242,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     alerts,
     scheduler,
     review,
+    quality: { latestSimulation: () => readLatestSimulation(config.dataDir) },
     isClosing: () => closing,
     async close() {
       if (closing) return

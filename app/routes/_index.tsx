@@ -4,6 +4,7 @@ import { DataTable } from '../components/data-table.tsx'
 import { FilterBar } from '../components/filter-bar.tsx'
 import { LiveStatus } from '../components/live-status.tsx'
 import { PageHeader } from '../components/page-header.tsx'
+import { QualityPanel } from '../components/quality-panel.tsx'
 import { CsvDownload } from '../components/csv-download.tsx'
 import { Tile, Tiles } from '../components/tile.tsx'
 import { requireUser } from '../utils/auth.server.ts'
@@ -230,6 +231,7 @@ function Dashboard({ initial, userName }: { initial: OverviewPayload; userName: 
           ]}
         />
       </section>
+      <QualityPanel latest={data.quality} />
     </>
   )
 }

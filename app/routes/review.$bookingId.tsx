@@ -62,6 +62,7 @@ const intentSchema = z.discriminatedUnion('intent', [
     expectedVersion: version,
     tables: z.array(z.string()).min(1, 'Pick at least one table'),
     startAt: z.string().optional(),
+    suggestion: z.string().optional(),
   }),
   z.object({ intent: z.literal('retry'), expectedVersion: version }),
   z.object({ intent: z.literal('cancel'), expectedVersion: version, reason: z.string() }),
@@ -84,6 +85,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
     expectedVersion: form.get('expectedVersion') ?? undefined,
     tables: form.getAll('tables').map(String),
     startAt: form.get('startAt') || undefined,
+    suggestion: form.get('suggestion') || undefined,
     reason: form.get('reason') ?? '',
     body: form.get('body') ?? '',
   })
@@ -107,6 +109,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         tables: input.tables,
         expectedVersion: input.expectedVersion,
         startAt: input.startAt,
+        suggestion: input.suggestion,
         actor,
       })
       const search = new URLSearchParams({

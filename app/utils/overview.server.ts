@@ -99,5 +99,6 @@ export async function loadOverview(context: AppLoadContext, filters: DashboardFi
         nextStageAt: ramp.nextStageAt,
       })),
     generatedAt: now.getTime(),
+    quality: await engine.quality.latestSimulation(),
   }
 }

@@ -1,4 +1,4 @@
-import type { Database } from '../db/client.ts'
+import type { Database, Transaction } from '../db/client.ts'
 import type { EventRecorder } from '../observability/event-recorder.ts'
 import type { EngineMetrics } from '../observability/metrics.ts'
 import type { FlagService } from '../flags/flag-service.ts'
@@ -33,4 +33,6 @@ export interface AssignmentFaults {
   afterJobAttempt?: (attemptNumber: number) => void
   /** called by V3 after its state walk, before it decides; a throw is an infrastructure failure */
   beforeV3Decide?: (bookingId: string) => void | Promise<void>
+  /** called inside the re-seating transaction after the moves, before the new booking's hold */
+  afterReseatMoves?: (tx: Transaction) => void | Promise<void>
 }

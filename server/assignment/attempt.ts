@@ -69,8 +69,8 @@ export async function runAssignmentAttempt(
         knobs: options.knobs,
         signal: options.signal,
       })
-      // no free plan: online re-seating may make room (flag assignment.reseat); it writes, so it
-      // runs between decide and commit, and the new booking's hold and confirm stay the commit's
+      // no free plan: online re-seating may make room (flag assignment.reseat); it only plans, and
+      // the commit writes its moves with the new booking's hold and confirm, in one transaction
       const reseated = options.signal?.aborted ? null : await reseatForDecision(deps, booking, decision)
       if (reseated) decision = { ...decision, plans: [reseated], reason: null }
     }

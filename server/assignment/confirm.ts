@@ -1,4 +1,4 @@
-import type { Database } from '../db/client.ts'
+import type { Executor } from '../db/client.ts'
 import { runPrepared, type PreparedStatement } from '../db/prepared.ts'
 import type { AutoAssignResult } from '../db/schema/bookings.ts'
 import { sqlState } from '../errors.ts'
@@ -69,7 +69,7 @@ export interface ConfirmInput {
  * one of them confirms. A confirmed attempt's row is written in the same transaction; on any other
  * outcome the caller records the attempt.
  */
-export async function confirmHold(db: Database, input: ConfirmInput): Promise<ConfirmResult> {
+export async function confirmHold(db: Executor, input: ConfirmInput): Promise<ConfirmResult> {
   const email = confirmationEmailFor(input.booking, input.restaurant, input.tableKeys)
   const fromStates = input.fromStates ?? PIPELINE_CONFIRM_FROM
   // the table is the authority: a caller cannot widen it

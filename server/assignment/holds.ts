@@ -1,6 +1,6 @@
 import crypto from 'node:crypto'
 import { and, eq, isNull } from 'drizzle-orm'
-import type { Database, Executor } from '../db/client.ts'
+import type { Executor } from '../db/client.ts'
 import { runPrepared, type PreparedStatement } from '../db/prepared.ts'
 import { tableAllocations } from '../db/schema/allocations.ts'
 import { bumpAvailabilityVersion } from '../db/queries/restaurants.ts'
@@ -27,7 +27,7 @@ const placeHoldStatement: PreparedStatement = {
  * sweeps expired holds on those tables, inserts the hold rows and bumps the availability version.
  * A NULL version means 23P01: another booking got one of the tables first.
  */
-export async function placeHold(db: Database, request: HoldRequest): Promise<HoldResult> {
+export async function placeHold(db: Executor, request: HoldRequest): Promise<HoldResult> {
   const holdId = crypto.randomUUID()
   const expiresAt = new Date(request.now.getTime() + request.ttlMs)
   const [row] = await runPrepared<{ version: unknown }>(db, placeHoldStatement, [

@@ -2,12 +2,15 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
-import { loadConfig } from '../config.ts'
+import { loadConfig, loadDatabaseConfig, pgliteDirectory } from '../config.ts'
+import { openDatabase } from '../db/client.ts'
 import { createEngine } from '../engine.ts'
 import { EVENING_PROFILES } from '../quality/evening.ts'
 import { NAMED_FLOORS } from '../quality/evening-floor.ts'
 import { reportCsv, reportMarkdown } from '../quality/quality-report.ts'
 import { runQuality, summarise } from '../quality/quality-run.ts'
+import { writeLatestSimulation } from '../quality/latest-simulation.ts'
+import { loadReplayDay } from '../quality/replay.ts'
 
 const USAGE = `npm run simulate -- [options]
 
@@ -21,7 +24,14 @@ database) and compares seated covers with two exact references solved by HiGHS.
   --count N         requests per evening (default 80)
   --cancel-share X  share of requests cancelled later (default 0.05)
   --reseat          turn online re-seating on (flag assignment.reseat) for the run
+  --replay SLUG     replay a past day of this restaurant instead: its floor and that day's bookings
+                    (party sizes, times, zones asked for, cancellations, in the order they were made),
+                    read from the configured database (DATABASE_URL, else PGlite in DATA_DIR; stop
+                    the server first with PGlite), played on a fresh in-memory one
+  --date YYYY-MM-DD the day to replay, in the restaurant's time zone (with --replay)
   --out DIR         also write DIR/quality-report.md and DIR/quality-report.csv
+  --publish         write the summary to DATA_DIR/quality/latest-simulation.json, where the
+                    overview page shows it ("Assignment quality (latest simulation)")
   --format F        markdown | csv on standard output (default markdown)
   --help`
 
@@ -33,7 +43,13 @@ const optionsSchema = z.object({
   count: z.coerce.number().int().min(1).max(2000).default(80),
   'cancel-share': z.coerce.number().min(0).max(0.9).default(0.05),
   reseat: z.boolean().default(false),
+  replay: z.string().min(1).optional(),
+  date: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'give the day as YYYY-MM-DD')
+    .optional(),
   out: z.string().optional(),
+  publish: z.boolean().default(false),
   format: z.enum(['markdown', 'csv']).default('markdown'),
 })
 
@@ -53,7 +69,10 @@ async function main() {
       count: { type: 'string' },
       'cancel-share': { type: 'string' },
       reseat: { type: 'boolean' },
+      replay: { type: 'string' },
+      date: { type: 'string' },
       out: { type: 'string' },
+      publish: { type: 'boolean' },
       format: { type: 'string' },
       help: { type: 'boolean' },
     },
@@ -70,6 +89,17 @@ async function main() {
     return
   }
   const options = parsed.data
+  if ((options.replay === undefined) !== (options.date === undefined)) {
+    console.error(`--replay and --date go together\n\n${USAGE}`)
+    process.exitCode = 2
+    return
+  }
+  const replay = options.replay ? await readReplayDay(options.replay, options.date!) : null
+  if (options.replay && !replay) {
+    console.error(`simulate: no restaurant "${options.replay}" in the configured database`)
+    process.exitCode = 1
+    return
+  }
   const engine = await createEngine(
     loadConfig({
       NODE_ENV: 'development',
@@ -90,8 +120,9 @@ async function main() {
   const interactive = process.stderr.isTTY
   try {
     const reports = await runQuality(engine, {
-      floor: NAMED_FLOORS[options.floor]!(),
-      floorName: options.floor,
+      floor: replay ? replay.floor : NAMED_FLOORS[options.floor]!(),
+      floorName: replay ? options.replay! : options.floor,
+      ...(replay ? { evenings: [replay.evening] } : {}),
       profile: options.profile,
       seeds: Array.from({ length: options.evenings }, (_, index) => options.seed + index),
       count: options.count,
@@ -105,7 +136,10 @@ async function main() {
     })
     if (interactive) process.stderr.write('\n')
     const summary = summarise(reports)
-    const title = `Assignment quality: ${options.floor} floor, ${options.profile} evenings${options.reseat ? ', re-seating on' : ''}`
+    const what = replay
+      ? `${options.replay} on ${options.date} replayed (${replay.evening.requests.length} bookings)`
+      : `${options.floor} floor, ${options.profile} evenings`
+    const title = `Assignment quality: ${what}${options.reseat ? ', re-seating on' : ''}`
     const markdown = reportMarkdown(title, summary, reports)
     const csv = reportCsv(reports)
     if (options.out) {
@@ -118,9 +152,33 @@ async function main() {
       )
       process.stderr.write(`wrote ${path.join(options.out, 'quality-report.{md,csv,json}')}\n`)
     }
+    if (options.publish) {
+      const file = writeLatestSimulation(loadDatabaseConfig().dataDir, {
+        at: new Date(),
+        title: `${what}${options.reseat ? ', re-seating on' : ''}`,
+        reseat: options.reseat,
+        summary,
+      })
+      process.stderr.write(`published ${file}\n`)
+    }
     process.stdout.write(options.format === 'csv' ? csv : markdown)
   } finally {
     await engine.close()
+  }
+}
+
+/** The day to replay, read from the configured database and closed again before the run. */
+async function readReplayDay(slug: string, date: string) {
+  const config = loadDatabaseConfig()
+  const handle = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.databaseUrl ? undefined : pgliteDirectory(config.dataDir),
+    poolSize: 1,
+  })
+  try {
+    return await loadReplayDay(handle.db, slug, date)
+  } finally {
+    await handle.close()
   }
 }
 

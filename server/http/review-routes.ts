@@ -41,6 +41,7 @@ export function reviewRoutes(engine: Engine): Router {
       res.json({
         booking: detail.booking,
         suggestions: detail.suggestions.map((s) => ({
+          id: s.id,
           tables: s.tables,
           zone: s.zone,
           capacity: s.capacity,
@@ -48,6 +49,7 @@ export function reviewRoutes(engine: Engine): Router {
           startAt: s.startAt,
           label: s.label,
           fit: s.fit,
+          ...(s.reseat ? { reseat: s.reseat } : {}),
         })),
         tables: detail.tables.map((t) => ({
           key: t.key,
@@ -73,6 +75,7 @@ export function reviewRoutes(engine: Engine): Router {
         tables: input.tables as string[],
         expectedVersion: input.expectedVersion as number,
         startAt: input.startAt as string | undefined,
+        suggestion: input.suggestion as string | undefined,
         actor: API_ACTOR,
       })
       res.json({ booking: outcome.booking })

@@ -15,8 +15,9 @@ export interface EveningRequest {
 }
 
 export interface Evening {
+  /** 0 for a replayed day */
   seed: number
-  profile: EveningProfile
+  profile: EveningProfile | 'replay'
   requests: EveningRequest[]
 }
 

@@ -2,13 +2,13 @@ import loadHighs from 'highs'
 import type { Engine } from '../engine.ts'
 import type { FloorInput } from '../restaurants/floor-schema.ts'
 import { DEFAULT_KNOBS } from '../assignment/quote.ts'
-import { generateEvening, type EveningProfile } from './evening.ts'
+import { generateEvening, type Evening, type EveningProfile } from './evening.ts'
 import { firstComeLimit, hindsightOptimum, modelRequests } from './references.ts'
 import { runEveningThroughEngine } from './run-evening.ts'
 
 export interface EveningReport {
   seed: number
-  profile: EveningProfile
+  profile: Evening['profile']
   requests: number
   cancelled: number
   engine: {
@@ -36,6 +36,8 @@ export interface QualityRunOptions {
   seeds: number[]
   count: number
   cancelShare?: number
+  /** play these instead of generating evenings from the seeds (a replayed day) */
+  evenings?: Evening[]
   /** progress of the whole run: evenings done, requests of the current evening done */
   onProgress?: (progress: { evening: number; evenings: number; request: number; requests: number }) => void
 }
@@ -53,17 +55,22 @@ const percentile = (values: number[], p: number) => {
 export async function runQuality(engine: Engine, options: QualityRunOptions): Promise<EveningReport[]> {
   const highs = await loadHighs()
   const reports: EveningReport[] = []
-  for (const [index, seed] of options.seeds.entries()) {
-    const evening = generateEvening(options.floor, {
-      seed,
-      count: options.count,
-      profile: options.profile,
-      ...(options.cancelShare !== undefined ? { cancelShare: options.cancelShare } : {}),
-    })
+  const evenings =
+    options.evenings ??
+    options.seeds.map((seed) =>
+      generateEvening(options.floor, {
+        seed,
+        count: options.count,
+        profile: options.profile,
+        ...(options.cancelShare !== undefined ? { cancelShare: options.cancelShare } : {}),
+      }),
+    )
+  for (const [index, evening] of evenings.entries()) {
+    const seed = evening.seed
     const engineResult = await runEveningThroughEngine(engine, options.floor, evening, {
-      slug: `sim-${options.floorName}-${options.profile}-${seed}-${Date.now().toString(36)}`,
+      slug: `sim-${options.floorName}-${evening.profile}-${seed}-${Date.now().toString(36)}`,
       onProgress: (request, requests) =>
-        options.onProgress?.({ evening: index, evenings: options.seeds.length, request, requests }),
+        options.onProgress?.({ evening: index, evenings: evenings.length, request, requests }),
     })
     const started = performance.now()
     const requests = modelRequests(options.floor, evening, DEFAULT_KNOBS)
@@ -74,7 +81,7 @@ export async function runQuality(engine: Engine, options: QualityRunOptions): Pr
     const firstCome = firstComeLimit(highs, requests, cancelAfter)
     reports.push({
       seed,
-      profile: options.profile,
+      profile: evening.profile,
       requests: evening.requests.length,
       cancelled: cancelAfter.size,
       engine: {
@@ -91,7 +98,12 @@ export async function runQuality(engine: Engine, options: QualityRunOptions): Pr
       shareOfHindsight: hindsight.covers === 0 ? 1 : engineResult.covers / hindsight.covers,
       referenceMs: performance.now() - started,
     })
-    options.onProgress?.({ evening: index + 1, evenings: options.seeds.length, request: 0, requests: options.count })
+    options.onProgress?.({
+      evening: index + 1,
+      evenings: evenings.length,
+      request: 0,
+      requests: evening.requests.length,
+    })
   }
   return reports
 }

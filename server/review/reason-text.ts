@@ -64,10 +64,21 @@ export function tableReasonText(reason: ExclusionReason, zoneName: (zoneId: stri
 }
 
 /** Labels for what a suggestion relaxed (server/review/suggestions.ts names them). */
+/** the `relaxed` entry of a suggestion that seats the booking by moving others */
+export const RESEAT_RELAXATION = 'reseat'
+
+/** "Seat by moving B-17 from T4 to T6 and B-20 from A1 + A2 to C1". */
+export function reseatText(moves: Array<{ reference: string; from: string[]; to: string[] }>): string {
+  const parts = moves.map((move) => `${move.reference} from ${move.from.join(' + ')} to ${move.to.join(' + ')}`)
+  const list = parts.length <= 1 ? parts.join('') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`
+  return `Seat by moving ${list}`
+}
+
 export function relaxationText(relaxed: string): string {
   if (relaxed === 'adjacency') return 'Tables not side by side'
   if (relaxed === 'max_tables') return 'One more table joined'
   if (relaxed === 'zone') return 'Another area'
+  if (relaxed === RESEAT_RELAXATION) return 'Moving other bookings'
   const shift = /^start([+-])(\d+)$/.exec(relaxed)
   if (shift) return `${shift[2]} min ${shift[1] === '+' ? 'later' : 'earlier'}`
   return relaxed

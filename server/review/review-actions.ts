@@ -23,8 +23,9 @@ import {
 } from '../db/queries/review-actions.ts'
 import { lastEnteredAt, latestTransition, listBookingAudit } from '../db/queries/review-detail.ts'
 import { listExpiredReviewBookings } from '../db/queries/review-queue.ts'
-import { deleteSuggestions } from '../db/queries/review-suggestions.ts'
+import { deleteSuggestions, findStoredSuggestions } from '../db/queries/review-suggestions.ts'
 import type { AssignmentState, AutoAssignResult, Booking } from '../db/schema/bookings.ts'
+import type { StoredSuggestion } from '../db/schema/review.ts'
 import { AppError, notFound } from '../errors.ts'
 import { buildConfirmationEmail } from '../notify/confirmation-email.ts'
 import { enqueueEmail } from '../notify/outbox-queries.ts'
@@ -60,6 +61,8 @@ export const seatSchema = z.object({
     .refine((keys) => new Set(keys).size === keys.length, 'A table is listed twice'),
   expectedVersion: version,
   startAt: z.string().datetime({ offset: true }).optional(),
+  /** the picked suggestion's id; a re-seating suggestion brings its moves (read back from the store) */
+  suggestion: z.string().max(2000).optional(),
 })
 
 // docs/api.md: retry and cancel need not echo a version (a system may just say "retry it"); the
@@ -314,6 +317,44 @@ export function createReviewActions(deps: AssignmentDeps) {
   }
 
   /**
+   * The moves of a re-seating suggestion in table ids, each for its booking's own window. The
+   * commit fences every move on the booking's current tables, so a suggestion gone stale since it
+   * was computed moves nobody.
+   */
+  async function plannedMoves(checked: Checked, reseat: NonNullable<StoredSuggestion['reseat']>) {
+    const restaurantId = checked.booking.restaurantId
+    const keys = [...new Set(reseat.flatMap((move) => [...move.from, ...move.to]))]
+    const idByKey = new Map((await findTablesByKeys(db, restaurantId, keys)).map((table) => [table.key, table.id]))
+    return Promise.all(
+      reseat.map(async (move) => {
+        const moved = await findBookingById(db, move.bookingId)
+        const ids = (list: string[]) => list.map((key) => idByKey.get(key))
+        const from = ids(move.from)
+        const to = ids(move.to)
+        if (!moved || moved.restaurantId !== restaurantId || [...from, ...to].some((id) => id === undefined))
+          throw reseatStale(reseat)
+        return {
+          bookingId: move.bookingId,
+          from: from as string[],
+          to: to as string[],
+          fromKeys: move.from,
+          toKeys: move.to,
+          window: { start: moved.startAt, end: moved.endAt },
+        }
+      }),
+    )
+  }
+
+  function reseatStale(reseat: NonNullable<StoredSuggestion['reseat']>) {
+    const who = reseat.map((move) => move.reference).join(', ') || 'A booking to move'
+    return new AppError(
+      'RESEAT_STALE',
+      `${who} or the tables changed since this suggestion was made; nobody was moved. Reload for fresh suggestions.`,
+      409,
+    )
+  }
+
+  /**
    * Seat where it is booked: the pipelines' own commit path (assignment/steps/seat.ts): a hold
    * (the exclusion constraint decides: TABLES_TAKEN), the confirm with the person's version (the
    * state machine's check: VERSION_CONFLICT), its history row, transition and booking.confirmed
@@ -324,17 +365,21 @@ export function createReviewActions(deps: AssignmentDeps) {
     request: SeatRequest,
     input: z.infer<typeof seatSchema>,
     now: Date,
+    reseat?: NonNullable<StoredSuggestion['reseat']>,
   ): Promise<SeatOutcome> {
     const checked = await checkWaiting(db, input.bookingId, input.expectedVersion, false)
     refusePassed(checked, now)
     const tables = await pickedTables(db, checked, input.tables)
+    const moves = reseat ? await plannedMoves(checked, reseat) : undefined
     const seated = await seatAtTables(deps, checked.booking, {
       tableIds: tables.map((table) => table.id),
       zoneId: tables[0]!.zoneId,
       expectedVersion: input.expectedVersion,
       actor: request.actor.id,
+      ...(moves ? { moves } : {}),
     })
     if (!seated.ok) {
+      if (seated.reason === 'TABLES_TAKEN' && reseat) throw reseatStale(reseat)
       if (seated.reason === 'TABLES_TAKEN') {
         const window = { start: checked.booking.startAt, end: checked.booking.endAt }
         const taken = new Set(
@@ -359,7 +404,12 @@ export function createReviewActions(deps: AssignmentDeps) {
       )
     }
     const keys = [...seated.tableKeys].sort()
-    const details = { tables: keys, expectedVersion: input.expectedVersion, emailQueued: seated.emailQueued }
+    const details = {
+      tables: keys,
+      expectedVersion: input.expectedVersion,
+      emailQueued: seated.emailQueued,
+      ...(reseat ? { moved: reseat.map(({ reference, from, to }) => ({ reference, from, to })) } : {}),
+    }
     await insertAuditEntry(db, audit(request.actor, REVIEW_ACTIONS.seated, checked.booking.id, details, now))
     await deleteSuggestions(db, [checked.booking.id])
     recordAction(REVIEW_ACTIONS.seated, checked.booking, request.actor, {
@@ -486,6 +536,14 @@ export function createReviewActions(deps: AssignmentDeps) {
       const now = deps.now()
       const booking = await findBookingById(db, input.bookingId)
       if (!booking) throw notFound(`Booking ${input.bookingId}`)
+      if (input.suggestion !== undefined) {
+        const picked = (await findStoredSuggestions(db, booking.id))?.suggestions.find((s) => s.id === input.suggestion)
+        if (picked?.reseat) {
+          // the tables and the moves are the suggestion's, as computed: the form names it, no more
+          return seatAsBooked(request, { ...input, tables: picked.tables, startAt: undefined }, now, picked.reseat)
+        }
+        if (!picked && input.suggestion.includes('>')) throw reseatStale([])
+      }
       const moves = input.startAt !== undefined && new Date(input.startAt).getTime() !== booking.startAt.getTime()
       return moves ? moveAndSeat(request, input, now) : seatAsBooked(request, input, now)
     },

@@ -1,6 +1,7 @@
 import { explainQuote, type Explanation } from '../../planner/index.ts'
 import type { AssignmentDeps } from '../assignment/assignment-deps.ts'
 import { DEFAULT_KNOBS } from '../assignment/quote.ts'
+import { planReseating } from '../assignment/steps/reseat.ts'
 import { presentBookings, type ApiBooking } from '../bookings/present-booking.ts'
 import type { Executor } from '../db/client.ts'
 import { findBookingById } from '../db/queries/bookings.ts'
@@ -18,7 +19,14 @@ import { findStoredSuggestions, storeSuggestions } from '../db/queries/review-su
 import type { Booking } from '../db/schema/bookings.ts'
 import type { Restaurant } from '../db/schema/restaurants.ts'
 import type { StoredSuggestion } from '../db/schema/review.ts'
-import { bookingReasonText, fitText, relaxationText, tableReasonText } from './reason-text.ts'
+import {
+  bookingReasonText,
+  fitText,
+  relaxationText,
+  reseatText,
+  RESEAT_RELAXATION,
+  tableReasonText,
+} from './reason-text.ts'
 import type { ReviewBooking, ReviewDetail, ReviewSuggestion, ReviewTable, TimelineEntry } from './review-types.ts'
 import { loadBookingStory } from './booking-timeline.ts'
 import { serviceOf } from './service-period.ts'
@@ -117,7 +125,7 @@ export async function computeSuggestions(
 ): Promise<{ suggestions: StoredSuggestion[]; computedAt: Date }> {
   const allocations = await busyAround(deps, booking)
   const computedAt = deps.now()
-  const suggestions = suggestPlans({
+  const planned = suggestPlans({
     tables: context.floor.tables,
     adjacency: context.floor.adjacency,
     busy: allocations.map((a) => ({ tableId: a.tableId, start: a.start.getTime(), end: a.end.getTime() })),
@@ -127,6 +135,11 @@ export async function computeSuggestions(
     booking,
     now: computedAt,
   })
+  // nothing fits as booked: moving bookings that have not started may make room; that keeps the
+  // guest's time and zone, so it comes first
+  const asBooked = planned.some((suggestion) => suggestion.relaxed.length === 0)
+  const reseat = asBooked ? null : await reseatSuggestion(deps, booking, context)
+  const suggestions = reseat ? [reseat, ...planned] : planned
   await storeSuggestions(deps.db, {
     bookingId: booking.id,
     availabilityVersion: context.restaurant.availabilityVersion,
@@ -137,10 +150,50 @@ export async function computeSuggestions(
   return { suggestions, computedAt }
 }
 
-function viewSuggestion(stored: StoredSuggestion, booking: Booking): ReviewSuggestion {
+/**
+ * "Seat by moving B-17 from T4 to T6": the re-seating search (assignment/steps/reseat.ts, the
+ * engine's own, the same rules: never a started, pinned or staff-placed booking) for a booking
+ * in review. Seating it applies the moves in the seat's transaction (review-actions.ts).
+ */
+async function reseatSuggestion(
+  deps: AssignmentDeps,
+  booking: Booking,
+  context: FloorContext,
+): Promise<StoredSuggestion | null> {
+  const plan = await planReseating(deps, booking, context.floor, DEFAULT_KNOBS)
+  if (!plan?.moves?.length) return null
+  const moves = await Promise.all(
+    plan.moves.map(async (move) => ({
+      bookingId: move.bookingId,
+      reference: (await findBookingById(deps.db, move.bookingId))?.reference ?? move.bookingId,
+      from: move.fromKeys,
+      to: move.toKeys,
+    })),
+  )
+  const startAt = booking.startAt.toISOString()
+  const tables = [...plan.tableKeys].sort()
   return {
-    ...stored,
-    label: stored.relaxed.length === 0 ? 'As booked' : stored.relaxed.map(relaxationText).join(', '),
+    id: `${startAt}|${tables.join('+')}|${moves.map((move) => `${move.reference}:${move.from.join('+')}>${move.to.join('+')}`).join(',')}`,
+    tables,
+    zone: context.zones.find((zone) => zone.id === plan.zoneId)?.key ?? plan.zoneId,
+    capacity: plan.capacity,
+    relaxed: [RESEAT_RELAXATION],
+    startAt,
+    overage: plan.overage,
+    reseat: moves,
+  }
+}
+
+function viewSuggestion(stored: StoredSuggestion, booking: Booking): ReviewSuggestion {
+  const { reseat, ...rest } = stored
+  return {
+    ...rest,
+    ...(reseat ? { reseat: reseat.map(({ reference, from, to }) => ({ reference, from, to })) } : {}),
+    label: reseat
+      ? reseatText(reseat)
+      : stored.relaxed.length === 0
+        ? 'As booked'
+        : stored.relaxed.map(relaxationText).join(', '),
     fit: fitText(stored.capacity, booking.partySize),
     moves: new Date(stored.startAt).getTime() !== booking.startAt.getTime(),
   }

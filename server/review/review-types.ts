@@ -36,6 +36,8 @@ export interface ReviewSuggestion {
   overage: number
   /** the suggestion moves the booking to another start */
   moves: boolean
+  /** a re-seating suggestion: other bookings move to make room ("B-17 from T4 to T6") */
+  reseat?: Array<{ reference: string; from: string[]; to: string[] }>
 }
 
 export type TableState = 'free' | 'busy' | 'held' | 'inactive'
@@ -87,6 +89,8 @@ export interface SeatRequest {
   expectedVersion: number
   /** a move: the new start (the block keeps its length) */
   startAt?: string
+  /** the id of the suggestion picked; a re-seating suggestion moves its bookings with the seat */
+  suggestion?: string
   actor: ReviewActor
 }
 

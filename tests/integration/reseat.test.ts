@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'drizzle-orm'
+import type { AssignmentFaults } from '../../server/assignment/assignment-deps.ts'
 import { createTestEngine, type TestEngine } from '../helpers/test-engine.ts'
+
+const driver = process.env.DATABASE_URL ? 'postgres' : 'pglite'
 
 const rows = <T>(result: unknown) => (result as { rows: T[] }).rows
 const inDays = (days: number, hour: number) => {
@@ -47,10 +50,38 @@ async function overlappingLiveAllocations(engine: TestEngine): Promise<number> {
   return rows<{ n: number }>(result)[0]!.n
 }
 
-describe('online re-seating (assignment.reseat)', () => {
+async function reseatOn(engine: TestEngine, restaurantId: string) {
+  await engine.flags.setRule(
+    'assignment.reseat',
+    { restaurantId: restaurantId },
+    { enabled: true },
+    { actor: 'test', comment: 'test setup' },
+  )
+}
+
+async function reseatedEvents(engine: TestEngine, bookingId: string): Promise<number> {
+  await engine.events.flush()
+  const result = await engine.db.execute(sql`
+    select count(*)::int as n from observability_events
+     where event_type = 'booking.reseated' and booking_id = ${bookingId}`)
+  return rows<{ n: number }>(result)[0]!.n
+}
+
+async function bookingFootprint(engine: TestEngine, bookingId: string) {
+  const result = await engine.db.execute(sql`
+    select b.status,
+           (select count(*)::int from table_allocations a where a.booking_id = b.id and a.released_at is null) as live,
+           (select count(*)::int from email_outbox e where e.booking_id = b.id) as emails
+      from bookings b where b.id = ${bookingId}`)
+  return rows<{ status: string; live: number; emails: number }>(result)[0]!
+}
+
+describe(`online re-seating (assignment.reseat, ${driver})`, () => {
   let engine: TestEngine
+  /** mutable: a test sets a fault and clears it */
+  const faults: AssignmentFaults = {}
   beforeAll(async () => {
-    engine = await createTestEngine({}, { workers: false })
+    engine = await createTestEngine({}, { workers: false, faults })
   })
   afterAll(async () => {
     await engine.dispose()
@@ -135,5 +166,164 @@ describe('online re-seating (assignment.reseat)', () => {
     expect(late.autoAssign.outcome).toBe('queued')
     expect(await liveTables(engine, starting.pairId)).toEqual(['T4'])
     expect(await overlappingLiveAllocations(engine)).toBe(0)
+  })
+
+  it('rolls the moves back when the new booking cannot be confirmed after them', async () => {
+    const { restaurantId, pairId } = await setUp(engine, 'reseat-fails', inDays(4, 19))
+    await reseatOn(engine, restaurantId)
+    faults.afterReseatMoves = async () => {
+      throw new Error('injected: the connection died after the moves')
+    }
+    try {
+      const four = await engine.bookings.create({
+        restaurant: 'reseat-fails',
+        startAt: inDays(4, 19),
+        partySize: 4,
+        guest: { name: 'Four', email: 'four@guests.example' },
+      })
+      expect(four.autoAssign.outcome).not.toBe('confirmed')
+      // in SQL: the pair still sits at T4 (its released row came back), the new booking holds nothing
+      expect(await liveTables(engine, pairId)).toEqual(['T4'])
+      const released = await engine.db.execute(sql`
+        select count(*)::int as n from table_allocations where booking_id = ${pairId} and released_at is not null`)
+      expect(rows<{ n: number }>(released)[0]!.n).toBe(0)
+      expect(await bookingFootprint(engine, four.booking.id)).toEqual({
+        status: 'pending_allocation',
+        live: 0,
+        emails: 0,
+      })
+      expect(await reseatedEvents(engine, pairId)).toBe(0)
+    } finally {
+      delete faults.afterReseatMoves
+    }
+  })
+
+  it('rolls the moves back when the freed tables are taken before the new booking holds them', async () => {
+    const { restaurantId, pairId } = await setUp(engine, 'reseat-raced', inDays(5, 19))
+    await reseatOn(engine, restaurantId)
+    let taken = 0
+    faults.afterReseatMoves = async (tx) => {
+      // another hold lands on T4, just freed by the move, inside the same transaction: the new
+      // booking's hold then meets the exclusion constraint
+      const result = await tx.execute(sql`
+        insert into table_allocations (restaurant_id, table_id, kind, hold_id, "window", hold_expires_at)
+        select t.restaurant_id, t.id, 'hold', gen_random_uuid(),
+               tstzrange(${inDays(5, 18)}::timestamptz, ${inDays(5, 23)}::timestamptz, '[)'), now() + interval '1 day'
+          from tables t where t.restaurant_id = ${restaurantId} and t.key = 'T4'
+        returning id`)
+      taken += rows(result).length
+    }
+    try {
+      const four = await engine.bookings.create({
+        restaurant: 'reseat-raced',
+        startAt: inDays(5, 19),
+        partySize: 4,
+        guest: { name: 'Four', email: 'four@guests.example' },
+      })
+      expect(taken).toBe(1)
+      expect(four.autoAssign.outcome).not.toBe('confirmed')
+      expect(await liveTables(engine, pairId)).toEqual(['T4'])
+      expect(await bookingFootprint(engine, four.booking.id)).toEqual({
+        status: 'pending_allocation',
+        live: 0,
+        emails: 0,
+      })
+      // the competing hold was part of the rolled-back transaction too
+      const holds = await engine.db.execute(sql`
+        select count(*)::int as n from table_allocations where restaurant_id = ${restaurantId} and kind = 'hold'
+           and booking_id is null`)
+      expect(rows<{ n: number }>(holds)[0]!.n).toBe(0)
+      expect(await reseatedEvents(engine, pairId)).toBe(0)
+      expect(await overlappingLiveAllocations(engine)).toBe(0)
+    } finally {
+      delete faults.afterReseatMoves
+    }
+  })
+
+  it('never moves a booking staff placed', async () => {
+    const { restaurantId, pairId } = await setUp(engine, 'reseat-staff', inDays(6, 19))
+    await reseatOn(engine, restaurantId)
+    // what seating from the review page leaves on the booking (steps/seat.ts: trigger manual)
+    await engine.db.execute(sql`
+      update bookings set auto_assign_last_result = auto_assign_last_result || '{"source":"manual","trigger":"manual"}'::jsonb
+       where id = ${pairId}`)
+    const four = await engine.bookings.create({
+      restaurant: 'reseat-staff',
+      startAt: inDays(6, 19),
+      partySize: 4,
+      guest: { name: 'Four', email: 'four@guests.example' },
+    })
+    expect(four.autoAssign.outcome).toBe('queued')
+    expect(await liveTables(engine, pairId)).toEqual(['T4'])
+  })
+
+  it('re-seats through pipeline V3 as well, moves and confirm together', async () => {
+    const { restaurantId, pairId } = await setUp(engine, 'reseat-v3', inDays(7, 19))
+    await reseatOn(engine, restaurantId)
+    await engine.flags.setRule(
+      'assignment.pipeline_v3',
+      { restaurantId: restaurantId },
+      { enabled: true },
+      { actor: 'test', comment: 'test setup' },
+    )
+    const four = await engine.bookings.create({
+      restaurant: 'reseat-v3',
+      startAt: inDays(7, 19),
+      partySize: 4,
+      guest: { name: 'Four', email: 'four@guests.example' },
+    })
+    expect(four.autoAssign.outcome).toBe('confirmed')
+    expect(await liveTables(engine, pairId)).toEqual(['T2'])
+    expect(await liveTables(engine, four.booking.id)).toEqual(['T4'])
+    expect(await reseatedEvents(engine, pairId)).toBe(1)
+    const state = await engine.db.execute(sql`select assignment_state from bookings where id = ${four.booking.id}`)
+    expect(rows<{ assignment_state: string }>(state)[0]!.assignment_state).toBe('confirmed')
+  })
+
+  it('moves a guest who asked for no zone to another zone, and never one who asked for theirs', async () => {
+    const seatPair = async (slug: string, startAt: string, pairZone?: string) => {
+      const { id: restaurantId } = await engine.restaurants.putFloor(slug, {
+        name: slug,
+        timezone: 'UTC',
+        zones: [
+          { key: 'main', name: 'Main' },
+          { key: 'terrace', name: 'Terrace' },
+        ],
+        tables: [
+          { key: 'T4', zone: 'main', capacity: 4, minParty: 1 },
+          { key: 'P2', zone: 'terrace', capacity: 2 },
+        ],
+        adjacency: [],
+      })
+      await reseatOn(engine, restaurantId)
+      const guest = (name: string) => ({ name, email: `${name.toLowerCase()}@guests.example` })
+      const blocker = await engine.bookings.create({ restaurant: slug, startAt, partySize: 2, guest: guest('Blocker') })
+      expect(blocker.booking.tables).toEqual(['P2'])
+      const pair = await engine.bookings.create({
+        restaurant: slug,
+        startAt,
+        partySize: 2,
+        ...(pairZone ? { zone: pairZone } : {}),
+        guest: guest('Pair'),
+      })
+      expect(pair.booking.tables).toEqual(['T4'])
+      await engine.bookings.cancel(blocker.booking.id)
+      const four = await engine.bookings.create({
+        restaurant: slug,
+        startAt,
+        partySize: 4,
+        zone: 'main',
+        guest: guest('Four'),
+      })
+      return { pairId: pair.booking.id, four }
+    }
+    const anyZone = await seatPair('reseat-zones', inDays(8, 19))
+    expect(anyZone.four.autoAssign.outcome).toBe('confirmed')
+    expect(await liveTables(engine, anyZone.pairId)).toEqual(['P2'])
+    expect(await liveTables(engine, anyZone.four.booking.id)).toEqual(['T4'])
+
+    const asked = await seatPair('reseat-zone-asked', inDays(8, 19), 'main')
+    expect(asked.four.autoAssign.outcome).toBe('queued')
+    expect(await liveTables(engine, asked.pairId)).toEqual(['T4'])
   })
 })

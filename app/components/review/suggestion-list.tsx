@@ -37,9 +37,11 @@ export function SuggestionList({
     <ul className="review-suggestions" data-testid="suggestions">
       {suggestions.map((suggestion) => {
         const tables = suggestion.tables.join(' + ')
-        const action = suggestion.moves
-          ? `Move to ${clock(suggestion.startAt, timeZone)} and seat at ${tables}`
-          : `Seat at ${tables}`
+        const action = suggestion.reseat
+          ? `Move ${suggestion.reseat.map((move) => move.reference).join(', ')} and seat at ${tables}`
+          : suggestion.moves
+            ? `Move to ${clock(suggestion.startAt, timeZone)} and seat at ${tables}`
+            : `Seat at ${tables}`
         return (
           <li key={suggestion.id} className="review-suggestion" data-testid="suggestion">
             <div className="review-suggestion-text">
@@ -61,6 +63,7 @@ export function SuggestionList({
                   <input type="hidden" name="intent" value="seat" />
                   <input type="hidden" name="expectedVersion" value={version} />
                   <input type="hidden" name="startAt" value={suggestion.startAt} />
+                  <input type="hidden" name="suggestion" value={suggestion.id} />
                   {suggestion.tables.map((key) => (
                     <input key={key} type="hidden" name="tables" value={key} />
                   ))}

@@ -2,7 +2,10 @@ import crypto from 'node:crypto'
 import { assignmentAttempts } from '../../db/schema/assignment.ts'
 import type { AutoAssignResult, Booking } from '../../db/schema/bookings.ts'
 import type { AssignmentDeps } from '../assignment-deps.ts'
-import { confirmHold, PIPELINE_CONFIRM_FROM } from '../confirm.ts'
+import type { Executor } from '../../db/client.ts'
+import { releaseMovedBooking, seatMovedBooking } from '../../db/queries/reseat.ts'
+import { AppError, SQLSTATE, sqlState } from '../../errors.ts'
+import { confirmHold, PIPELINE_CONFIRM_FROM, type ConfirmInput, type ConfirmResult } from '../confirm.ts'
 import { placeHold, releaseHold } from '../holds.ts'
 import { createStateMachine } from '../state-machine.ts'
 import type { AssignmentState, AttemptOutcome } from '../vocabulary.ts'
@@ -36,8 +39,12 @@ export interface CommitOptions {
   confirmFrom?: readonly AssignmentState[]
   /** the state version the caller saw (staff actions); the confirm answers VERSION_CONFLICT otherwise */
   expectedVersion?: number
-  /** runs after a hold is placed, before the confirm (V3 moves the booking to assigned here) */
-  afterHold?: (plan: ChosenPlan) => Promise<void>
+  /**
+   * runs after a hold is placed, before the confirm (V3 moves the booking to assigned here), on
+   * the executor the confirm uses (the re-seating transaction, or the database); what it returns
+   * runs once that write is committed (announce the transition)
+   */
+  afterHold?: (plan: ChosenPlan, executor: Executor) => Promise<(() => void) | void>
   /** runs when a placed hold was given back (V3 moves the booking back out of assigned) */
   afterRelease?: (plan: ChosenPlan) => Promise<void>
 }
@@ -83,24 +90,6 @@ export async function commitDecision(
       if (deps.faults?.delayBeforeHoldMs) await abortableDelay(deps.faults.delayBeforeHoldMs, options.signal)
       for (const plan of decision.plans) {
         throwIfAborted(options.signal)
-        const hold = await placeHold(deps.db, {
-          restaurantId: booking.restaurantId,
-          bookingId: booking.id,
-          tableIds: plan.tableIds,
-          window,
-          ttlMs: deps.holdTtlMs,
-          now: deps.now(),
-        })
-        if (!hold.ok) continue
-        const giveBack = async () => {
-          await releaseHold(deps.db, booking.restaurantId, hold.holdId, deps.now())
-          await options.afterRelease?.(plan)
-        }
-        if (options.signal?.aborted) {
-          await giveBack()
-          throw new Aborted('aborted after hold')
-        }
-        await options.afterHold?.(plan)
         const lastResult: Omit<AutoAssignResult, 'emailQueued'> = {
           source: decision.trigger === 'shadow' ? 'coordinator' : decision.trigger,
           at: deps.now().toISOString(),
@@ -112,10 +101,10 @@ export async function commitDecision(
           durationMs: performance.now() - options.started,
           attemptId,
         }
-        const confirmed = await confirmHold(deps.db, {
+        const confirmInput = (holdId: string): ConfirmInput => ({
           booking,
           restaurant: decision.snapshot.floor.restaurant,
-          holdId: hold.holdId,
+          holdId,
           tableCount: plan.tableIds.length,
           tableKeys: plan.tableKeys,
           lastResult,
@@ -138,6 +127,55 @@ export async function commitDecision(
             plan: { tableIds: plan.tableIds, tableKeys: plan.tableKeys },
           },
         })
+        let confirmed: ConfirmResult
+        if (plan.moves && plan.moves.length > 0) {
+          // re-seating: the moves, the hold and the confirm commit together or not at all
+          const together = await commitWithMoves(deps, booking, plan, options, confirmInput)
+          if (!together.ok) {
+            reason = together.reason
+            if (reason === 'BOOKING_NOT_PENDING') bookingNotPending = true
+            if (reason === 'BOOKING_NOT_PENDING' || reason === 'VERSION_CONFLICT') break
+            continue
+          }
+          confirmed = together.confirmed
+          for (const move of plan.moves) {
+            deps.events.record({
+              type: 'booking.reseated',
+              source: decision.pipeline === 'v3' ? 'coordinator' : decision.trigger,
+              restaurantId: booking.restaurantId,
+              bookingId: move.bookingId,
+              context: {
+                before: move.fromKeys,
+                after: move.toKeys,
+                forBooking: booking.id,
+                actor: options.actor,
+                pipeline: decision.pipeline,
+              },
+            })
+          }
+        } else {
+          const hold = await placeHold(deps.db, {
+            restaurantId: booking.restaurantId,
+            bookingId: booking.id,
+            tableIds: plan.tableIds,
+            window,
+            ttlMs: deps.holdTtlMs,
+            now: deps.now(),
+          })
+          if (!hold.ok) continue
+          const giveBack = async () => {
+            await releaseHold(deps.db, booking.restaurantId, hold.holdId, deps.now())
+            await options.afterRelease?.(plan)
+          }
+          if (options.signal?.aborted) {
+            await giveBack()
+            throw new Aborted('aborted after hold')
+          }
+          const announceHold = await options.afterHold?.(plan, deps.db)
+          announceHold?.()
+          confirmed = await confirmHold(deps.db, confirmInput(hold.holdId))
+          if (!confirmed.ok) await giveBack()
+        }
         if (confirmed.ok) {
           attemptRecorded = true
           reason = null
@@ -170,7 +208,6 @@ export async function commitDecision(
           if (emailQueued) deps.onEmailQueued?.()
           break
         }
-        await giveBack()
         if (confirmed.reason === 'BOOKING_NOT_PENDING') {
           bookingNotPending = true
           reason = 'BOOKING_NOT_PENDING'
@@ -229,5 +266,69 @@ export async function commitDecision(
     emailQueued,
     stateVersion,
     durationMs,
+  }
+}
+
+/** Rolls the re-seating transaction back with the reason the attempt fails with. */
+class MovesRolledBack extends Error {
+  constructor(readonly reason: string) {
+    super(`re-seating rolled back: ${reason}`)
+  }
+}
+
+type TogetherResult = { ok: true; confirmed: Extract<ConfirmResult, { ok: true }> } | { ok: false; reason: string }
+
+/**
+ * Re-seating's commit: the moves (each fenced on the booking's current tables), the new booking's
+ * hold and its confirm, in one transaction. The exclusion constraint decides every row; a moved
+ * booking that changed since the plan (RESEAT_STALE), a table taken (23P01, or a hold that could
+ * not be placed) or a confirm that is refused rolls everything back: no booking is moved without
+ * the new one seated, and the new one is never seated on tables the moves did not free.
+ */
+async function commitWithMoves(
+  deps: AssignmentDeps,
+  booking: Booking,
+  plan: ChosenPlan,
+  options: CommitOptions,
+  confirmInput: (holdId: string) => ConfirmInput,
+): Promise<TogetherResult> {
+  const after: { announce?: (() => void) | void } = {}
+  try {
+    const confirmed = await deps.db.transaction(async (tx) => {
+      const now = deps.now()
+      const moves = (plan.moves ?? []).map((move) => ({
+        restaurantId: booking.restaurantId,
+        bookingId: move.bookingId,
+        fromTableIds: move.from,
+        toTableIds: move.to,
+        window: move.window,
+        now,
+      }))
+      // a chain: every moved booking leaves its tables before any takes its new ones
+      for (const move of moves) await releaseMovedBooking(tx, move)
+      for (const move of moves) await seatMovedBooking(tx, move)
+      await deps.faults?.afterReseatMoves?.(tx)
+      const hold = await placeHold(tx, {
+        restaurantId: booking.restaurantId,
+        bookingId: booking.id,
+        tableIds: plan.tableIds,
+        window: { start: booking.startAt, end: booking.endAt },
+        ttlMs: deps.holdTtlMs,
+        now,
+      })
+      if (!hold.ok) throw new MovesRolledBack('HOLD_CONFLICT')
+      after.announce = await options.afterHold?.(plan, tx)
+      const result = await confirmHold(tx, confirmInput(hold.holdId))
+      if (!result.ok) throw new MovesRolledBack(result.reason)
+      return result
+    })
+    after.announce?.()
+    return { ok: true, confirmed }
+  } catch (error) {
+    if (error instanceof MovesRolledBack) return { ok: false, reason: error.reason }
+    // lost a race: a moved booking changed, or someone took a table; nothing was written
+    if (sqlState(error) === SQLSTATE.exclusionViolation) return { ok: false, reason: 'HOLD_CONFLICT' }
+    if (error instanceof AppError && error.code === 'RESEAT_STALE') return { ok: false, reason: 'HOLD_CONFLICT' }
+    throw error
   }
 }

@@ -22,6 +22,21 @@ export interface ChosenPlan extends Plan {
   strategy: string
   /** V3's look-ahead score (lower is better); legacy plans carry the planner's own */
   v3Score?: number
+  /**
+   * re-seating: the other bookings that move to make room (steps/reseat.ts); the commit writes
+   * them, the hold and the confirm in one transaction
+   */
+  moves?: PlannedMove[]
+}
+
+/** One booking moved by re-seating: from its tables to others, for its own window. */
+export interface PlannedMove {
+  bookingId: string
+  from: string[]
+  to: string[]
+  fromKeys: string[]
+  toKeys: string[]
+  window: { start: Date; end: Date }
 }
 
 /**
@@ -44,7 +59,7 @@ export interface Decision {
   snapshot: AvailabilitySnapshot
 }
 
-export const keysOf = (snapshot: AvailabilitySnapshot, tableIds: string[]) =>
+export const keysOf = (snapshot: Pick<AvailabilitySnapshot, 'floor'>, tableIds: string[]) =>
   tableIds.map((id) => snapshot.floor.keyById.get(id) ?? id).sort()
 
 /** Legacy's decide: one optimal_fit quote with the caller's knobs; its plans in the planner's order. */

@@ -1,11 +1,11 @@
 import { findReseating, type BusyWindow, type MovableBooking } from '../../../planner/index.ts'
-import { listNearbyAllocations, moveBookingTables } from '../../db/queries/reseat.ts'
-import { bumpAvailabilityVersion } from '../../db/queries/restaurants.ts'
+import { listNearbyAllocations } from '../../db/queries/reseat.ts'
 import type { Booking } from '../../db/schema/bookings.ts'
-import { AppError, SQLSTATE, sqlState } from '../../errors.ts'
 import type { AssignmentDeps } from '../assignment-deps.ts'
 import { busyInKeys, idsInKeys, keyedFloor } from '../key-ordered-floor.ts'
-import { keysOf, type ChosenPlan, type Decision } from './decide.ts'
+import type { StrategyKnobs } from '../quote.ts'
+import { keysOf, type ChosenPlan, type Decision, type PlannedMove } from './decide.ts'
+import type { FloorSnapshot } from '../floor-snapshot.ts'
 
 /** Bookings starting sooner than this are never moved: their guests may already be on the way. */
 export const DEFAULT_RESEAT_LEAD_MINUTES = 60
@@ -23,13 +23,11 @@ export interface ReseatOptions {
 /**
  * Online re-seating, behind the `assignment.reseat` flag. When a decision found no free plan
  * (NO_AVAILABILITY), look for the fewest moves of not-yet-started, unpinned, confirmed bookings
- * overlapping this booking's window that make room (planner/reseat.ts, exact for those bookings),
- * and commit the moves in one transaction: each move is fenced on the booking's current tables and
- * the exclusion constraint decides every new row, so a booking that changed since the plan was
- * made rolls the whole re-seating back. Each move is recorded as `booking.reseated` with the
- * tables before and after. Returns the plan for the new booking (its hold and confirm then go
- * through the pipeline's ordinary commit), or null when there is nothing to do or the race was lost;
- * in that case nothing moved.
+ * not placed by staff that make room (planner/reseat.ts: chains of moves, across zones for guests
+ * who asked for none, exact for the bookings around this one's window).
+ * Writes nothing: the plan it returns carries its moves, and the commit step writes the moves, the
+ * new booking's hold and its confirm in one transaction (commitWithMoves), so either all of them
+ * land or none. Null when the flag is off or no rearrangement exists.
  */
 export async function reseatForDecision(
   deps: AssignmentDeps,
@@ -41,20 +39,37 @@ export async function reseatForDecision(
   if (!(await deps.flags.boolean('assignment.reseat', { restaurantId: booking.restaurantId, bookingId: booking.id }))) {
     return null
   }
+  return planReseating(deps, booking, decision.snapshot.floor, decision.knobs, options)
+}
+
+/**
+ * The re-seating search for one booking on `floor`, reading the live allocations around its
+ * window (no flag check: the review page's suggestions use it too). Null when nothing can be moved
+ * to make room.
+ */
+export async function planReseating(
+  deps: AssignmentDeps,
+  booking: Pick<Booking, 'id' | 'restaurantId' | 'partySize' | 'startAt' | 'endAt' | 'zoneId'>,
+  floor: FloorSnapshot,
+  knobs: Pick<StrategyKnobs, 'maxTables' | 'requireAdjacency'>,
+  options: ReseatOptions = {},
+): Promise<ChosenPlan | null> {
   const now = deps.now()
   const window = { start: booking.startAt.getTime(), end: booking.endAt.getTime() }
+  const span = { start: window.start - MAX_WINDOW_MS, end: window.end + MAX_WINDOW_MS }
   const nearby = await listNearbyAllocations(deps.db, {
     restaurantId: booking.restaurantId,
-    span: { start: new Date(window.start - MAX_WINDOW_MS), end: new Date(window.end + MAX_WINDOW_MS) },
+    span: { start: new Date(span.start), end: new Date(span.end) },
     now,
     movableFrom: new Date(now.getTime() + (options.leadMinutes ?? DEFAULT_RESEAT_LEAD_MINUTES) * 60_000),
   })
-  const floor = decision.snapshot.floor
-  const zoneOf = new Map(floor.tables.map((table) => [table.id, table.zoneId]))
   const fixedBusy: BusyWindow[] = []
   const movable = new Map<string, MovableBooking>()
   for (const allocation of nearby) {
-    if (!allocation.movable || !allocation.bookingId || allocation.bookingId === booking.id) {
+    // a chain may move any booking inside the span (every allocation that could clash with its
+    // new tables was read); one reaching past it stays where it is
+    const inside = allocation.start >= span.start && allocation.end <= span.end
+    if (!allocation.movable || !inside || !allocation.bookingId || allocation.bookingId === booking.id) {
       fixedBusy.push({ tableId: allocation.tableId, start: allocation.start, end: allocation.end })
       continue
     }
@@ -63,8 +78,8 @@ export async function reseatForDecision(
       partySize: allocation.partySize ?? 1,
       window: { start: allocation.start, end: allocation.end },
       tableIds: [],
-      // a guest stays in the zone they sit in (or asked for)
-      zoneId: zoneOf.get(allocation.tableId) ?? '',
+      // a guest who asked for a zone stays in it; the others may move to any zone
+      zoneId: allocation.zoneId,
     }
     entry.tableIds.push(allocation.tableId)
     movable.set(allocation.bookingId, entry)
@@ -77,53 +92,30 @@ export async function reseatForDecision(
     fixedBusy: busyInKeys(keyed, fixedBusy),
     movable: [...movable.values()].map((entry) => ({ ...entry, tableIds: idsInKeys(keyed, entry.tableIds)! })),
     request: { partySize: booking.partySize, window, zoneId: booking.zoneId },
-    maxTables: decision.knobs.maxTables,
-    requireAdjacency: decision.knobs.requireAdjacency,
+    maxTables: knobs.maxTables,
+    requireAdjacency: knobs.requireAdjacency,
     maxNodes: RESEAT_MAX_NODES,
   })
   deps.metrics.reseatSearches.inc({ result: inKeys.ok ? 'found' : inKeys.reason })
   if (!inKeys.ok || inKeys.moves.length === 0) return null
   const toIds = (keys: string[]) => keys.map((key) => keyed.idByKey.get(key)!)
-  const found = {
-    plan: { ...inKeys.plan, tableIds: toIds(inKeys.plan.tableIds) },
-    moves: inKeys.moves.map((move) => ({ ...move, from: toIds(move.from), to: toIds(move.to) })),
-  }
-
-  try {
-    await deps.db.transaction(async (tx) => {
-      for (const move of found.moves) {
-        const moved = movable.get(move.bookingId)!
-        await moveBookingTables(tx, {
-          restaurantId: booking.restaurantId,
-          bookingId: move.bookingId,
-          fromTableIds: move.from,
-          toTableIds: move.to,
-          window: { start: new Date(moved.window.start), end: new Date(moved.window.end) },
-          now,
-        })
-      }
-      await bumpAvailabilityVersion(tx, booking.restaurantId)
-    })
-  } catch (error) {
-    // lost a race: a moved booking changed, or someone took a table; nothing was written
-    if (sqlState(error) === SQLSTATE.exclusionViolation) return null
-    if (error instanceof AppError && error.code === 'RESEAT_STALE') return null
-    throw error
-  }
-  for (const move of found.moves) {
-    deps.events.record({
-      type: 'booking.reseated',
-      source: 'engine',
-      restaurantId: booking.restaurantId,
+  const moves: PlannedMove[] = inKeys.moves.map((move) => {
+    const moved = movable.get(move.bookingId)!
+    return {
       bookingId: move.bookingId,
-      context: {
-        before: keysOf(decision.snapshot, move.from),
-        after: keysOf(decision.snapshot, move.to),
-        forBooking: booking.id,
-        actor: 'engine',
-        pipeline: decision.pipeline,
-      },
-    })
+      from: toIds(move.from),
+      to: toIds(move.to),
+      fromKeys: [...move.from].sort(),
+      toKeys: [...move.to].sort(),
+      window: { start: new Date(moved.window.start), end: new Date(moved.window.end) },
+    }
+  })
+  const tableIds = toIds(inKeys.plan.tableIds)
+  return {
+    ...inKeys.plan,
+    tableIds,
+    tableKeys: keysOf({ floor }, tableIds),
+    strategy: 'reseat',
+    moves,
   }
-  return { ...found.plan, tableKeys: keysOf(decision.snapshot, found.plan.tableIds), strategy: 'reseat' }
 }

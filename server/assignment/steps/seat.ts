@@ -5,7 +5,7 @@ import { DEFAULT_KNOBS } from '../quote.ts'
 import { WAITING_STATES } from '../state-machine.ts'
 import type { AssignmentState } from '../vocabulary.ts'
 import { commitDecision } from './commit.ts'
-import { keysOf, type Decision } from './decide.ts'
+import { keysOf, type Decision, type PlannedMove } from './decide.ts'
 import { loadSnapshot } from './snapshot.ts'
 
 export interface SeatRequest {
@@ -18,6 +18,8 @@ export interface SeatRequest {
   actor: string
   /** where the booking may be seated from; default the waiting states (manual_review, failed) */
   from?: readonly AssignmentState[]
+  /** other bookings to move first (a re-seating suggestion): committed with this seat, or not at all */
+  moves?: PlannedMove[]
 }
 
 export type SeatResult =
@@ -28,7 +30,8 @@ export type SeatResult =
  * Seats a booking at tables a person chose, through the pipelines' commit path: hold (the
  * exclusion constraint decides), confirm with the person's version (two people acting at once
  * cannot both win), state transition and `booking.confirmed` events, one confirmation email, an
- * attempt row (trigger `manual`).
+ * attempt row (trigger `manual`). With moves (a re-seating suggestion) the moves, the hold and the
+ * confirm are one transaction (steps/commit.ts), and each move is recorded as `booking.reseated`.
  */
 export async function seatAtTables(deps: AssignmentDeps, booking: Booking, request: SeatRequest): Promise<SeatResult> {
   const startedAt = deps.now()
@@ -55,7 +58,8 @@ export async function seatAtTables(deps: AssignmentDeps, booking: Booking, reque
         capacity,
         overage: capacity - booking.partySize,
         score: 0,
-        strategy: 'manual',
+        strategy: request.moves?.length ? 'reseat' : 'manual',
+        ...(request.moves?.length ? { moves: request.moves } : {}),
       },
     ],
     reason: null,

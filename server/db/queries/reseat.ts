@@ -1,6 +1,13 @@
 import { sql } from 'drizzle-orm'
 import type { Executor, Transaction } from '../client.ts'
 import { AppError } from '../../errors.ts'
+import type { Trigger } from '../../assignment/vocabulary.ts'
+
+/** the auto_assign_last_result source of a booking staff seated (review's seat at tables) */
+const MANUAL_SOURCE: Trigger = 'manual'
+
+/** Seated by a person (review: seat at tables): their choice stands, re-seating never moves it. */
+const notStaffPlaced = sql`coalesce(b.auto_assign_last_result->>'source', '') <> ${MANUAL_SOURCE}`
 
 /** A live allocation near a booking's window, with what re-seating needs to know of its booking. */
 export interface NearbyAllocation {
@@ -9,9 +16,11 @@ export interface NearbyAllocation {
   end: number
   /** null for a hold */
   bookingId: string | null
-  /** true when re-seating may move this booking (confirmed, not pinned, far enough from its start) */
+  /** true when re-seating may move this booking (confirmed, not pinned, not placed by staff, far enough from its start) */
   movable: boolean
   partySize: number | null
+  /** the zone the booking's guest asked for (null: none, or a hold) */
+  zoneId: string | null
 }
 
 interface NearbyRow {
@@ -21,11 +30,12 @@ interface NearbyRow {
   booking_id: string | null
   movable: boolean
   party_size: number | null
+  zone_id: string | null
 }
 
 /**
  * Every live allocation of the restaurant overlapping `span`: assignments, and holds alive at
- * `now`. A booking is movable when it is confirmed, not pinned, and starts at `movableFrom` or
+ * `now`. A booking is movable when it is confirmed, not pinned, not placed by staff, and starts at `movableFrom` or
  * later (bookings about to start, or started, stay where the guests sit). One statement, so the
  * busy windows and the movable set are one state of the restaurant.
  */
@@ -39,8 +49,10 @@ export async function listNearbyAllocations(
            (extract(epoch from upper(a."window")) * 1000)::float8 as end_ms,
            a.booking_id,
            (a.kind = 'assignment' and b.status = 'confirmed' and not b.pinned
+              and ${notStaffPlaced}
               and b.start_at >= ${input.movableFrom.toISOString()}::timestamptz) as movable,
-           b.party_size
+           b.party_size,
+           b.zone_id
       from table_allocations a
       left join bookings b on b.id = a.booking_id
      where a.restaurant_id = ${input.restaurantId}
@@ -54,6 +66,7 @@ export async function listNearbyAllocations(
     bookingId: row.booking_id,
     movable: row.movable === true,
     partySize: row.party_size,
+    zoneId: row.zone_id,
   }))
 }
 
@@ -67,13 +80,14 @@ export interface TableMove {
 }
 
 /**
- * Moves a confirmed booking from its tables to others, inside the caller's transaction. Fenced:
- * it releases exactly the `from` assignments, and only while the booking is still confirmed and
- * unpinned, so a booking that was cancelled, pinned or moved since the plan was made is refused
- * (RESEAT_STALE) and the caller's transaction rolls back. The insert runs under the exclusion
- * constraint: a table taken since then fails with 23P01 and rolls back the same way.
+ * Releases a moved booking's tables, inside the caller's transaction (the first half of a move;
+ * seatMovedBooking is the second). Fenced: it releases exactly the `from` assignments, and only
+ * while the booking is still confirmed, unpinned and not staff-placed, so a booking that was
+ * cancelled, pinned or moved since the plan was made is refused (RESEAT_STALE) and the caller's
+ * transaction rolls back. A chain of moves releases every moved booking first and then seats them,
+ * so a booking may take the tables the next one leaves.
  */
-export async function moveBookingTables(tx: Transaction, move: TableMove): Promise<void> {
+export async function releaseMovedBooking(tx: Transaction, move: TableMove): Promise<void> {
   const released = await tx.execute(sql`
     update table_allocations a
        set released_at = ${move.now.toISOString()}::timestamptz
@@ -83,7 +97,7 @@ export async function moveBookingTables(tx: Transaction, move: TableMove): Promi
        and a.kind = 'assignment'
        and a.released_at is null
        and a.table_id = any(${`{${move.fromTableIds.join(',')}}`}::uuid[])
-       and b.status = 'confirmed' and not b.pinned
+       and b.status = 'confirmed' and not b.pinned and ${notStaffPlaced}
     returning a.id`)
   const count = (released as unknown as { rows: unknown[] }).rows.length
   if (count !== move.fromTableIds.length) {
@@ -93,6 +107,13 @@ export async function moveBookingTables(tx: Transaction, move: TableMove): Promi
       409,
     )
   }
+}
+
+/**
+ * Seats a moved booking at its new tables, inside the caller's transaction, under the exclusion
+ * constraint: a table taken since the plan was made fails with 23P01 and rolls everything back.
+ */
+export async function seatMovedBooking(tx: Transaction, move: TableMove): Promise<void> {
   await tx.execute(sql`
     insert into table_allocations (restaurant_id, table_id, booking_id, kind, "window")
     select ${move.restaurantId}::uuid, t.id, ${move.bookingId}::uuid, 'assignment',

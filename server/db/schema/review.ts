@@ -14,6 +14,8 @@ export interface StoredSuggestion {
   /** ISO; differs from the booking's start when a time was relaxed */
   startAt: string
   overage: number
+  /** a re-seating suggestion: the other bookings moved to make room (table keys) */
+  reseat?: Array<{ bookingId: string; reference: string; from: string[]; to: string[] }>
 }
 
 /**

@@ -69,18 +69,9 @@ function validPlans(input: ReseatInput, partySize: number, window: { start: numb
 
 /**
  * Fewest moves over every assignment of every valid plan (not only minimal ones) to the new booking
- * and the movable bookings whose window overlaps it (the others stay put); null: impossible.
+ * and every movable booking (chains included); null: impossible.
  */
-function bruteForceMoves(original: ReseatInput): number | null {
-  const staying = original.movable.filter((booking) => !overlaps(booking.window, original.request.window))
-  const input = {
-    ...original,
-    fixedBusy: [
-      ...original.fixedBusy,
-      ...staying.flatMap((booking) => booking.tableIds.map((tableId) => ({ tableId, ...booking.window }))),
-    ],
-    movable: original.movable.filter((booking) => overlaps(booking.window, original.request.window)),
-  }
+function bruteForceMoves(input: ReseatInput): number | null {
   const items = [
     {
       booking: null as MovableBooking | null,
@@ -197,5 +188,50 @@ describe('findReseating: fewest moves, exact against brute force', () => {
       return
     }
     throw new Error('no instance needed a move')
+  })
+
+  it('chains moves: a booking moved to make room may displace one that does not overlap the new booking', () => {
+    const tables: TableSpec[] = ['a', 'b', 'c', 'd'].map((id) => ({ id, zoneId: 'z', capacity: id === 'c' ? 4 : 2 }))
+    const input: ReseatInput = {
+      tables,
+      adjacency: [],
+      fixedBusy: [
+        { tableId: 'b', start: 19 * H, end: 23 * H },
+        { tableId: 'd', start: 20 * H, end: 21 * H },
+      ],
+      movable: [
+        { id: 'x', partySize: 2, window: { start: 20 * H, end: 22 * H }, tableIds: ['c'], zoneId: 'z' },
+        // starts when the new booking ends: only the move of x displaces it
+        { id: 'y', partySize: 2, window: { start: 21 * H, end: 23 * H }, tableIds: ['a'], zoneId: 'z' },
+      ],
+      request: { partySize: 4, window: { start: 19 * H, end: 21 * H } },
+    }
+    const result = findReseating(input)
+    expect(result).toMatchObject({
+      ok: true,
+      plan: { tableIds: ['c'] },
+      moves: [
+        { bookingId: 'x', from: ['c'], to: ['a'] },
+        { bookingId: 'y', from: ['a'], to: ['d'] },
+      ],
+    })
+    expect(bruteForceMoves(input)).toBe(2)
+  })
+
+  it('moves a guest who asked for no zone to another zone, never one who asked for theirs', () => {
+    const tables: TableSpec[] = [
+      { id: 'c', zoneId: 'main', capacity: 4 },
+      { id: 'e', zoneId: 'terrace', capacity: 2 },
+    ]
+    const window = { start: 19 * H, end: 21 * H }
+    const input = (zoneId: string | null): ReseatInput => ({
+      tables,
+      adjacency: [],
+      fixedBusy: [],
+      movable: [{ id: 'x', partySize: 2, window, tableIds: ['c'], zoneId }],
+      request: { partySize: 4, window, zoneId: 'main' },
+    })
+    expect(findReseating(input(null))).toMatchObject({ ok: true, moves: [{ bookingId: 'x', from: ['c'], to: ['e'] }] })
+    expect(findReseating(input('main'))).toMatchObject({ ok: false, reason: 'NO_REARRANGEMENT' })
   })
 })

@@ -19,6 +19,7 @@ import {
   type TransitionInput,
 } from '../../state-machine.ts'
 import { commitDecision } from '../../steps/commit.ts'
+import { reseatForDecision } from '../../steps/reseat.ts'
 import { loadSnapshot } from '../../steps/snapshot.ts'
 import type { AssignmentState, NoopReason, Trigger } from '../../vocabulary.ts'
 import { selectPipeline } from '../select.ts'
@@ -176,21 +177,26 @@ export function createCoordinator(deps: AssignmentDeps, resilience: V3Resilience
     await stillV3(booking)
     const startedAt = deps.now()
     const started = performance.now()
-    const decision = await decideV3(deps, booking, snapshot, {
+    let decision = await decideV3(deps, booking, snapshot, {
       pipeline: 'v3',
       shadow: false,
       trigger,
       attemptNumber,
       knobs: DEFAULT_KNOBS,
     })
+    // no free plan: online re-seating may make room (flag assignment.reseat); the commit writes
+    // its moves with the hold and the confirm, in one transaction
+    const reseated = await reseatForDecision(deps, booking, decision)
+    if (reseated) decision = { ...decision, plans: [reseated], reason: null }
     await stillV3(booking)
     const committed = await commitDecision(deps, booking, decision, {
       startedAt,
       started,
       actor: ACTOR,
       confirmFrom: ['assigned'],
-      afterHold: async () => {
-        await machine.transition(deps.db, step(booking, 'assigned', { from: ['assignment_in_progress'] }))
+      afterHold: async (_plan, executor) => {
+        const applied = await machine.apply(executor, step(booking, 'assigned', { from: ['assignment_in_progress'] }))
+        return () => machine.announce(applied)
       },
       afterRelease: async () => {
         await machine.transition(deps.db, step(booking, 'assignment_in_progress', { from: ['assigned'] }))
