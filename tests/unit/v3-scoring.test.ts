@@ -30,6 +30,27 @@ describe('V3 look-ahead score', () => {
     expect(best!.score).toBe(0)
   })
 
+  it('an equal score keeps the planner order (what legacy picks), whatever the table ids sort to', () => {
+    // two identical two-tops: the planner lists T-1 first (key order); their ids sort the other way
+    const twins = [
+      { id: 'zz-uuid', key: 'T-1', zoneId: 'z', capacity: 2 },
+      { id: 'aa-uuid', key: 'T-2', zoneId: 'z', capacity: 2 },
+    ]
+    const plans = [{ tableIds: ['zz-uuid'] }, { tableIds: ['aa-uuid'] }].map((p) => ({
+      plan: { ...p, zoneId: 'z', capacity: 2, overage: 0 },
+      strategy: 'optimal_fit',
+    }))
+    const scored = scorePlans(plans as never, {
+      ...base,
+      tables: twins,
+      adjacency: [],
+      partySize: 2,
+      competing: [],
+    })
+    expect(scored.map((s) => s.score)).toEqual([0, 0])
+    expect(scored[0]!.plan.tableIds).toEqual(['zz-uuid'])
+  })
+
   it('keeps the merge a waiting party of six needs: the lone four-top instead of B', () => {
     const scored = scorePlans(candidates, {
       ...base,

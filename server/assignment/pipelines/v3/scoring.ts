@@ -48,7 +48,10 @@ export const SCORE_WEIGHTS = { blocked: 100, overage: 10, extraTable: 4, squeeze
  * - squeeze: for each competing booking still seatable, how many more empty seats its best plan
  *   has than before (it had to fall back to a worse fit); capped so one busy service cannot drown
  *   the booking's own fit.
- * Ties break by the sorted table ids, so the choice is deterministic. Pure: no I/O, no clock.
+ * Ties keep the candidates' order: the planner's optimal_fit order, whose own ties break on table
+ * keys (server/assignment/key-ordered-floor.ts). So an equal score chooses what legacy chooses, and
+ * the same evening seats the same way on every database (table ids are random uuids: ordering by
+ * them made V3 disagree with legacy on ties, differently on every run). Pure: no I/O, no clock.
  */
 export function scorePlans(candidates: Array<{ plan: Plan; strategy: string }>, input: LookAheadInput): ScoredPlan[] {
   const unique = new Map<string, { plan: Plan; strategies: string[] }>()
@@ -99,12 +102,6 @@ export function scorePlans(candidates: Array<{ plan: Plan; strategy: string }>, 
       SCORE_WEIGHTS.squeeze * Math.min(SCORE_WEIGHTS.squeezeCap, squeeze)
     scored.push({ plan, strategies, score, blocked, squeeze })
   }
-  const idsKey = (plan: Plan) => [...plan.tableIds].sort()
-  return scored.sort((a, b) => {
-    if (a.score !== b.score) return a.score - b.score
-    const x = idsKey(a.plan)
-    const y = idsKey(b.plan)
-    for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1
-    return x.length - y.length
-  })
+  // Array.prototype.sort is stable: equal scores stay in candidate order
+  return scored.sort((a, b) => a.score - b.score)
 }
