@@ -1,24 +1,15 @@
 // Booking pipeline benchmark: inline auto-assign latency at a paced 50 bookings/s, sustained
 // throughput, and what telemetry costs, on PGlite and on Postgres. Run: npm run bench:pipeline
 import fs from 'node:fs'
-import http from 'node:http'
 import os from 'node:os'
-import type { AddressInfo } from 'node:net'
-import path from 'node:path'
 import pg from 'pg'
 import { Worker } from 'node:worker_threads'
 import { performance as nodePerformance } from 'node:perf_hooks'
-import { loadConfig } from '../server/config.ts'
-import { createEngine, type Engine } from '../server/engine.ts'
-import { createHttpApp } from '../server/http/app.ts'
-import { importFloor } from '../server/restaurants/floor-import.ts'
-import { floorSchema } from '../server/restaurants/floor-schema.ts'
-import { listZones } from '../server/db/queries/restaurants.ts'
-import { DEMO_RESTAURANTS } from '../server/sim/demo-floors.ts'
-import { simulatedBooking, type SimRestaurant } from '../server/sim/traffic.ts'
+import { type Engine } from '../server/engine.ts'
+import { simulatedBooking } from '../server/sim/traffic.ts'
 import { seededRandom } from '../server/sim/seeded-random.ts'
 import { postBooking, type Sample } from './pipeline/post-booking.ts'
-import { BENCH_SESSION_SECRET } from './bench-secrets.ts'
+import { BENCH_API_TOKEN, startBenchServer } from './pipeline/bench-server.ts'
 
 const quick = process.argv.includes('--quick')
 // --driver=postgres and --throughput-only narrow a run while profiling; results then go to a .tmp file
@@ -49,52 +40,8 @@ const summary = (values: number[]) => ({
 const round = (value: number) => Math.round(value * 100) / 100
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-async function setUp(driver: 'pglite' | 'postgres') {
-  let databaseUrl: string | undefined
-  let drop = async () => {}
-  if (driver === 'postgres') {
-    const name = `maitre_bench_${Date.now()}`
-    const admin = new pg.Client({ connectionString: ADMIN_URL })
-    await admin.connect()
-    await admin.query(`create database ${name}`)
-    await admin.end()
-    const url = new URL(ADMIN_URL)
-    url.pathname = `/${name}`
-    databaseUrl = url.toString()
-    drop = async () => {
-      const client = new pg.Client({ connectionString: ADMIN_URL })
-      await client.connect()
-      await client.query(`drop database if exists ${name} with (force)`)
-      await client.end()
-    }
-  }
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    MAITRE_DEMO: '0',
-    DATA_DIR: path.join(os.tmpdir(), 'maitre-bench'),
-    SESSION_SECRET: BENCH_SESSION_SECRET,
-    MAITRE_API_TOKEN: 'bench-token-123',
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
-  })
-  const engine = await createEngine(config, { inMemory: true, workerConcurrency: 4 })
-  const restaurants: SimRestaurant[] = []
-  for (const demo of DEMO_RESTAURANTS) {
-    const floor = floorSchema.parse(demo.floor())
-    const imported = await importFloor(engine.db, demo.slug, floor)
-    restaurants.push({
-      slug: demo.slug,
-      timezone: floor.timezone,
-      servicePeriods: floor.servicePeriods,
-      zoneKeys: (await listZones(engine.db, imported.id)).map((zone) => zone.key),
-    })
-  }
-  const server = http.createServer(createHttpApp(engine))
-  // keep idle keep-alive sockets open longer than the client reuses them
-  server.keepAliveTimeout = 60_000
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 })
-  return { engine, restaurants, base, agent, server, drop }
+function setUp(driver: 'pglite' | 'postgres') {
+  return startBenchServer({ driver, databasePrefix: 'maitre_bench', dataDirName: 'maitre-bench', workerConcurrency: 4 })
 }
 
 /** Open loop: requests leave on schedule whether or not earlier ones have answered. */
@@ -110,7 +57,7 @@ async function paced(ctx: Awaited<ReturnType<typeof setUp>>, random: () => numbe
       postBooking(
         ctx.base,
         ctx.agent,
-        'bench-token-123',
+        BENCH_API_TOKEN,
         JSON.stringify(simulatedBooking(ctx.restaurants, random, new Date(), { horizonDays: 60 })),
       ),
     )
@@ -131,7 +78,7 @@ async function saturate(
   const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}) })`
   const worker = new Worker(bootstrap, {
     eval: true,
-    workerData: { base: ctx.base, token: 'bench-token-123', restaurants: ctx.restaurants, concurrency, seconds, seed },
+    workerData: { base: ctx.base, token: BENCH_API_TOKEN, restaurants: ctx.restaurants, concurrency, seconds, seed },
   })
   const samples = await new Promise<Sample[]>((resolve, reject) => {
     worker.on(

@@ -16,32 +16,21 @@
 // worker's thread must be gone (a new one takes the next quote).
 // Writes bench/results/planner-isolation.json and the "Planner isolation" section of bench/README.md.
 import fs from 'node:fs'
-import http from 'node:http'
 import os from 'node:os'
-import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import pg from 'pg'
 import { quoteTables, type QuoteInput, type TableSpec } from '../planner/index.ts'
-import { loadConfig } from '../server/config.ts'
-import { createEngine } from '../server/engine.ts'
-import { createHttpApp } from '../server/http/app.ts'
-import { importFloor } from '../server/restaurants/floor-import.ts'
-import { floorSchema } from '../server/restaurants/floor-schema.ts'
-import { listZones } from '../server/db/queries/restaurants.ts'
-import { DEMO_RESTAURANTS } from '../server/sim/demo-floors.ts'
-import { simulatedBooking, type SimRestaurant } from '../server/sim/traffic.ts'
+import { simulatedBooking } from '../server/sim/traffic.ts'
 import { seededRandom } from '../server/sim/seeded-random.ts'
 import { sharedQuotePool } from '../server/assignment/quote-pool.ts'
 import { postBooking, type Sample } from './pipeline/post-booking.ts'
-import { BENCH_SESSION_SECRET } from './bench-secrets.ts'
+import { BENCH_API_TOKEN, startBenchServer } from './pipeline/bench-server.ts'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 // --driver=postgres: the database works in its own process, so the event loop carries only the
 // engine's own work (with PGlite, the default, queries run on the event loop too)
 const driver = process.argv.includes('--driver=postgres') ? 'postgres' : 'pglite'
-const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const RATE = 20
 const PHASE_SECONDS = Number(process.env.BENCH_PHASE_SECONDS ?? 8)
 /** expensive quotes in flight on the pool at most (the pool has one worker): no backlog */
@@ -83,51 +72,13 @@ function pendantClique(rng: () => number, n: number): QuoteInput {
   return { tables, adjacency, busy, window, partySize: 11, maxTables: 6, floorVersion: `pendants-${n}-${list[0]}` }
 }
 
-async function setUp() {
-  let databaseUrl: string | undefined
-  let drop = async () => {}
-  if (driver === 'postgres') {
-    const name = `planner_isolation_${Date.now()}`
-    const admin = new pg.Client({ connectionString: ADMIN_URL })
-    await admin.connect()
-    await admin.query(`create database ${name}`)
-    await admin.end()
-    const url = new URL(ADMIN_URL)
-    url.pathname = `/${name}`
-    databaseUrl = url.toString()
-    drop = async () => {
-      const client = new pg.Client({ connectionString: ADMIN_URL })
-      await client.connect()
-      await client.query(`drop database if exists ${name} with (force)`)
-      await client.end()
-    }
-  }
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    MAITRE_DEMO: '0',
-    DATA_DIR: path.join(os.tmpdir(), 'maitre-bench-isolation'),
-    SESSION_SECRET: BENCH_SESSION_SECRET,
-    MAITRE_API_TOKEN: 'bench-token-123',
-    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+function setUp() {
+  return startBenchServer({
+    driver,
+    databasePrefix: 'planner_isolation',
+    dataDirName: 'maitre-bench-isolation',
+    workerConcurrency: 2,
   })
-  const engine = await createEngine(config, { inMemory: true, workerConcurrency: 2 })
-  const restaurants: SimRestaurant[] = []
-  for (const demo of DEMO_RESTAURANTS) {
-    const floor = floorSchema.parse(demo.floor())
-    const imported = await importFloor(engine.db, demo.slug, floor)
-    restaurants.push({
-      slug: demo.slug,
-      timezone: floor.timezone,
-      servicePeriods: floor.servicePeriods,
-      zoneKeys: (await listZones(engine.db, imported.id)).map((zone) => zone.key),
-    })
-  }
-  const server = http.createServer(createHttpApp(engine))
-  server.keepAliveTimeout = 60_000
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 })
-  return { engine, restaurants, base, agent, server, drop }
 }
 
 type Mode = 'none' | 'event-loop' | 'pool'
@@ -171,7 +122,7 @@ async function phase(ctx: Awaited<ReturnType<typeof setUp>>, mode: Mode, seed: n
     const wait = started + (i * 1000) / RATE - performance.now()
     if (wait > 0) await sleep(wait)
     const body = JSON.stringify(simulatedBooking(ctx.restaurants, random, new Date(), { horizonDays: 60 }))
-    samples.push(postBooking(ctx.base, ctx.agent, 'bench-token-123', body))
+    samples.push(postBooking(ctx.base, ctx.agent, BENCH_API_TOKEN, body))
   }
   const done = await Promise.all(samples)
   delay.disable()
