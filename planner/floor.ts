@@ -124,58 +124,46 @@ export function buildFloor(tables: unknown[], adjacency: unknown[]): Floor | nul
     totalCapacity += capacity
   }
 
-  const order = Array.from({ length: n }, (_, i) => i)
-  order.sort((a, b) => {
-    const x = ids[a] as string
-    const y = ids[b] as string
-    return x < y ? -1 : x > y ? 1 : 0
-  })
+  // the default sort compares strings by UTF-16 code units, as `<` does
+  const sortedIds = ids.slice().sort()
   const idRank = new Int32Array(n)
-  order.forEach((t, r) => (idRank[t] = r))
-  const byRank = Int32Array.from(order)
+  const byRank = new Int32Array(n)
+  for (let r = 0; r < n; r++) {
+    const t = idIndex.get(sortedIds[r] as string) as number
+    idRank[t] = r
+    byRank[r] = t
+  }
 
-  const zoneLists: number[][] = zoneIds.map(() => [])
+  // zone lists sort on one number per table, capacity descending then id rank ascending: a
+  // numeric typed-array sort instead of a comparator called n log n times
+  const zoneSizes = new Int32Array(zoneIds.length)
   const zoneActiveCapacity = new Float64Array(zoneIds.length)
   for (let i = 0; i < n; i++) {
     if (!active[i]) continue
     const z = zone[i] as number
-    ;(zoneLists[z] as number[]).push(i)
+    zoneSizes[z] = (zoneSizes[z] as number) + 1
     zoneActiveCapacity[z] = (zoneActiveCapacity[z] as number) + (cap[i] as number)
   }
-  const zoneTables = zoneLists.map((list) => {
-    list.sort((a, b) => (cap[b] as number) - (cap[a] as number) || (idRank[a] as number) - (idRank[b] as number))
-    return Int32Array.from(list)
+  const zoneKeys = Array.from(zoneSizes, (size) => new Float64Array(size))
+  zoneSizes.fill(0)
+  for (let i = 0; i < n; i++) {
+    if (!active[i]) continue
+    const z = zone[i] as number
+    const at = zoneSizes[z] as number
+    ;(zoneKeys[z] as Float64Array)[at] = (MAX_CAPACITY - (cap[i] as number)) * n + (idRank[i] as number)
+    zoneSizes[z] = at + 1
+  }
+  const zoneTables = zoneKeys.map((keys) => {
+    keys.sort()
+    const list = new Int32Array(keys.length)
+    for (let k = 0; k < keys.length; k++) list[k] = byRank[(keys[k] as number) % n] as number
+    return list
   })
 
-  const adjacencySets: Array<Set<number>> = Array.from({ length: n }, () => new Set<number>())
-  for (const edge of adjacency) {
-    if (!Array.isArray(edge) || edge.length !== 2) return null
-    const [a, b] = edge as unknown[]
-    if (typeof a !== 'string' || typeof b !== 'string') return null
-    const i = idIndex.get(a)
-    const j = idIndex.get(b)
-    if (i === undefined || j === undefined || i === j) continue
-    if (zone[i] !== zone[j] || !active[i] || !active[j] || !mergeable[i] || !mergeable[j]) continue
-    ;(adjacencySets[i] as Set<number>).add(j)
-    ;(adjacencySets[j] as Set<number>).add(i)
-  }
-  const nbrStart = new Int32Array(n + 1)
-  let edges = 0
-  for (let i = 0; i < n; i++) {
-    nbrStart[i] = edges
-    edges += (adjacencySets[i] as Set<number>).size
-  }
-  nbrStart[n] = edges
-  const nbrList = new Int32Array(edges)
-  const zonePosition = new Int32Array(n)
-  for (const list of zoneTables) list.forEach((t, i) => (zonePosition[t] = i))
-  for (let i = 0; i < n; i++) {
-    const sorted = [...(adjacencySets[i] as Set<number>)].sort(
-      (a, b) => (zonePosition[a] as number) - (zonePosition[b] as number),
-    )
-    nbrList.set(sorted, nbrStart[i] as number)
-  }
-  const twins = twinClasses(n, zone, cap, active, mergeable, nbrStart, nbrList, zonePosition)
+  const adjacencyList = readAdjacency(adjacency, idIndex, zone, active, mergeable)
+  if (!adjacencyList) return null
+  const { nbrStart, nbrList } = neighbourLists(n, adjacencyList, zoneTables)
+  const twins = twinClasses(n, zone, cap, active, mergeable, nbrStart, nbrList)
 
   return {
     n,
@@ -205,9 +193,112 @@ export function buildFloor(tables: unknown[], adjacency: unknown[]): Floor | nul
 }
 
 /**
+ * The usable edges as pairs of table indices (both ends active, mergeable, in one zone; unknown
+ * ids and self loops dropped), or null for a malformed entry. Flat typed arrays rather than a Set
+ * per table: a floor of 200 tables in one clique has 19,900 entries, and the garbage of per-table
+ * sets was what made the first quote on such a floor slow (issue 9).
+ */
+function readAdjacency(
+  adjacency: unknown[],
+  idIndex: Map<string, number>,
+  zone: Int32Array,
+  active: Uint8Array,
+  mergeable: Uint8Array,
+): { from: Int32Array; to: Int32Array; count: number } | null {
+  const from = new Int32Array(adjacency.length)
+  const to = new Int32Array(adjacency.length)
+  let count = 0
+  let lastId: string | null = null
+  let lastIndex: number | undefined
+  for (const edge of adjacency) {
+    if (!Array.isArray(edge) || edge.length !== 2) return null
+    const a: unknown = edge[0]
+    const b: unknown = edge[1]
+    if (typeof a !== 'string' || typeof b !== 'string') return null
+    // edge lists usually come grouped by their first table: one lookup per run of them
+    if (a !== lastId) {
+      lastId = a
+      lastIndex = idIndex.get(a)
+    }
+    const i = lastIndex
+    const j = idIndex.get(b)
+    if (i === undefined || j === undefined || i === j) continue
+    if (zone[i] !== zone[j] || !active[i] || !active[j] || !mergeable[i] || !mergeable[j]) continue
+    from[count] = i
+    to[count] = j
+    count++
+  }
+  return { from, to, count }
+}
+
+/**
+ * CSR neighbour lists, deduplicated (duplicate and reversed entries are one edge), each in
+ * zone-list order. No sort: the raw lists are read table by table in zone-list order and each
+ * table is appended to its neighbours' lists, so every list fills in order and a duplicate entry
+ * lands right after its first copy. Linear in the edges (a 200-clique has 39,800 entries).
+ */
+function neighbourLists(
+  n: number,
+  edges: { from: Int32Array; to: Int32Array; count: number },
+  zoneTables: Int32Array[],
+): { nbrStart: Int32Array; nbrList: Int32Array } {
+  const { from, to, count } = edges
+  const rawStart = new Int32Array(n + 1)
+  for (let e = 0; e < count; e++) {
+    const i = (from[e] as number) + 1
+    const j = (to[e] as number) + 1
+    rawStart[i] = (rawStart[i] as number) + 1
+    rawStart[j] = (rawStart[j] as number) + 1
+  }
+  for (let i = 0; i < n; i++) rawStart[i + 1] = (rawStart[i + 1] as number) + (rawStart[i] as number)
+  const fill = rawStart.slice(0, n)
+  const raw = new Int32Array(2 * count)
+  for (let e = 0; e < count; e++) {
+    const i = from[e] as number
+    const j = to[e] as number
+    const atI = fill[i] as number
+    const atJ = fill[j] as number
+    raw[atI] = j
+    raw[atJ] = i
+    fill[i] = atI + 1
+    fill[j] = atJ + 1
+  }
+  // ordered lists, each in its raw slot (never longer than it); fill[v] is the next free entry
+  const ordered = new Int32Array(2 * count)
+  fill.set(rawStart.subarray(0, n))
+  for (const list of zoneTables) {
+    for (let k = 0; k < list.length; k++) {
+      const u = list[k] as number
+      for (let e = rawStart[u] as number; e < (rawStart[u + 1] as number); e++) {
+        const v = raw[e] as number
+        const at = fill[v] as number
+        if (at > (rawStart[v] as number) && ordered[at - 1] === u) continue
+        ordered[at] = u
+        fill[v] = at + 1
+      }
+    }
+  }
+  const nbrStart = new Int32Array(n + 1)
+  let kept = 0
+  for (let v = 0; v < n; v++) {
+    nbrStart[v] = kept
+    const start = rawStart[v] as number
+    const length = (fill[v] as number) - start
+    ordered.copyWithin(kept, start, start + length)
+    kept += length
+  }
+  nbrStart[n] = kept
+  return { nbrStart, nbrList: ordered.slice(0, kept) }
+}
+
+/**
  * Group the tables that take part in merges into twin classes: first by closed neighbourhood
  * (N[t] = N[u]: adjacent twins, e.g. a clique), then the tables left alone by open neighbourhood
  * (N(t) = N(u): e.g. the leaves of a star). Zone and capacity are part of the key.
+ *
+ * Candidates are grouped by an order-free hash of the neighbourhood (a short key, not the list:
+ * a 200-clique's lists joined into strings were most of its first quote), then split by comparing
+ * the lists themselves, so a hash collision can never merge tables that are not twins.
  */
 function twinClasses(
   n: number,
@@ -217,47 +308,155 @@ function twinClasses(
   mergeable: Uint8Array,
   nbrStart: Int32Array,
   nbrList: Int32Array,
-  zonePosition: Int32Array,
 ): { twinClass: Int32Array; count: number } {
   const twinClass = new Int32Array(n).fill(-1)
-  // neighbour lists are in zone-list order already: a canonical order within a zone, so the
-  // list itself is the key (the closed one with t put in its place)
-  const members = (t: number, closed: boolean): string => {
-    const from = nbrStart[t] as number
-    const to = nbrStart[t + 1] as number
-    if (!closed) return nbrList.subarray(from, to).join(',')
-    const own = zonePosition[t] as number
-    let at = from
-    while (at < to && (zonePosition[nbrList[at] as number] as number) < own) at++
-    const before = nbrList.subarray(from, at).join(',')
-    const after = nbrList.subarray(at, to).join(',')
-    return `${before}${before ? ',' : ''}${t}${after ? ',' : ''}${after}`
-  }
-  const closedGroups = new Map<string, number[]>()
+  const sum = new Int32Array(n)
+  const xor = new Int32Array(n)
   for (let t = 0; t < n; t++) {
-    if (!active[t] || !mergeable[t]) continue
-    const key = `${zone[t] as number}|${cap[t] as number}|${members(t, true)}`
-    const group = closedGroups.get(key)
-    if (group) group.push(t)
-    else closedGroups.set(key, [t])
+    let s = 0
+    let x = 0
+    for (let e = nbrStart[t] as number; e < (nbrStart[t + 1] as number); e++) {
+      const u = nbrList[e] as number
+      s = (s + mixA(u)) | 0
+      x ^= mixB(u)
+    }
+    sum[t] = s
+    xor[t] = x
   }
+  const sameTable = (t: number, u: number): boolean => zone[t] === zone[u] && cap[t] === cap[u]
+  const key = new Int32Array(n)
+  for (let t = 0; t < n; t++) {
+    key[t] = tableKey(
+      zone[t] as number,
+      cap[t] as number,
+      ((sum[t] as number) + mixA(t)) | 0,
+      (xor[t] as number) ^ mixB(t),
+    )
+  }
+  // a table without neighbours has no adjacent twin: it goes straight to the open grouping
+  const closed = groupBy(
+    n,
+    (t) => active[t] === 1 && mergeable[t] === 1 && nbrStart[t + 1] !== nbrStart[t],
+    key,
+    (t, u) => sameTable(t, u) && sameClosedNeighbourhood(nbrStart, nbrList, t, u),
+  )
   let count = 0
-  const openGroups = new Map<string, number[]>()
-  for (const group of closedGroups.values()) {
-    if (group.length > 1) {
-      for (const t of group) twinClass[t] = count
-      count++
+  const classOfGroup = new Int32Array(closed.groups).fill(-1)
+  for (let t = 0; t < n; t++) {
+    const g = closed.groupOf[t] as number
+    if (g < 0 || (closed.size[g] as number) < 2) continue
+    if (classOfGroup[g] === -1) classOfGroup[g] = count++
+    twinClass[t] = classOfGroup[g] as number
+  }
+  for (let t = 0; t < n; t++) key[t] = tableKey(zone[t] as number, cap[t] as number, sum[t] as number, xor[t] as number)
+  const open = groupBy(
+    n,
+    (t) => active[t] === 1 && mergeable[t] === 1 && twinClass[t] === -1,
+    key,
+    (t, u) => sameTable(t, u) && sameOpenNeighbourhood(nbrStart, nbrList, t, u),
+  )
+  const firstOpenClass = count
+  for (let t = 0; t < n; t++) {
+    const g = open.groupOf[t] as number
+    if (g >= 0) twinClass[t] = firstOpenClass + g
+  }
+  count += open.groups
+  return { twinClass, count }
+}
+
+/** Two independent 32-bit mixes of a table index, summed and xored into neighbourhood hashes. */
+function mixA(x: number): number {
+  let h = Math.imul(x ^ 0x5bd1e995, 0x85ebca6b)
+  h ^= h >>> 13
+  return Math.imul(h, 0xc2b2ae35) ^ (h >>> 16)
+}
+
+function mixB(x: number): number {
+  let h = Math.imul(x + 0x27d4eb2f, 0x165667b1)
+  h ^= h >>> 15
+  return Math.imul(h, 0x9e3779b1) ^ (h >>> 13)
+}
+
+/** One 32-bit key of a table's zone, capacity and neighbourhood hashes (collisions are split later). */
+function tableKey(zone: number, capacity: number, sum: number, xor: number): number {
+  let h = Math.imul(zone ^ 0x2545f491, 0x9e3779b1) ^ mixA(capacity)
+  h = Math.imul(h ^ sum, 0x85ebca6b)
+  return (h ^ (h >>> 15) ^ xor) | 0
+}
+
+/**
+ * Number the groups of equal `same` among the tables passing `include`, in order of their first
+ * table: groupOf[t] (-1 when not included) and each group's size. `key` must be equal for tables
+ * that are `same`; within one key a table is compared with each group's first table. No arrays
+ * per table or group: a group is its first table and a chain to the next group of its key.
+ */
+function groupBy(
+  n: number,
+  include: (t: number) => boolean,
+  key: Int32Array,
+  same: (t: number, u: number) => boolean,
+): { groupOf: Int32Array; size: Int32Array; groups: number } {
+  const firstGroupOfKey = new Map<number, number>()
+  const groupOf = new Int32Array(n).fill(-1)
+  const first = new Int32Array(n)
+  const nextOfKey = new Int32Array(n)
+  const size = new Int32Array(n)
+  let groups = 0
+  for (let t = 0; t < n; t++) {
+    if (!include(t)) continue
+    const k = key[t] as number
+    let g = firstGroupOfKey.get(k) ?? -1
+    let last = -1
+    while (g >= 0 && !same(first[g] as number, t)) {
+      last = g
+      g = nextOfKey[g] as number
+    }
+    if (g < 0) {
+      g = groups++
+      first[g] = t
+      nextOfKey[g] = -1
+      if (last >= 0) nextOfKey[last] = g
+      else firstGroupOfKey.set(k, g)
+    }
+    groupOf[t] = g
+    size[g] = (size[g] as number) + 1
+  }
+  return { groupOf, size, groups }
+}
+
+function sameOpenNeighbourhood(nbrStart: Int32Array, nbrList: Int32Array, t: number, u: number): boolean {
+  const a = nbrStart[t] as number
+  const b = nbrStart[u] as number
+  const length = (nbrStart[t + 1] as number) - a
+  if ((nbrStart[u + 1] as number) - b !== length) return false
+  for (let k = 0; k < length; k++) if (nbrList[a + k] !== nbrList[b + k]) return false
+  return true
+}
+
+/** N[t] = N[u] for t != u: adjacent, and the same neighbours besides each other. */
+function sameClosedNeighbourhood(nbrStart: Int32Array, nbrList: Int32Array, t: number, u: number): boolean {
+  let a = nbrStart[t] as number
+  const aEnd = nbrStart[t + 1] as number
+  let b = nbrStart[u] as number
+  const bEnd = nbrStart[u + 1] as number
+  if (aEnd - a !== bEnd - b) return false
+  let uSeen = false
+  let tSeen = false
+  // both lists are in one zone-list order: walk them together, skipping u in t's and t in u's
+  while (a < aEnd || b < bEnd) {
+    if (a < aEnd && nbrList[a] === u) {
+      uSeen = true
+      a++
       continue
     }
-    const t = group[0] as number
-    const key = `${zone[t] as number}|${cap[t] as number}|${members(t, false)}`
-    const open = openGroups.get(key)
-    if (open) open.push(t)
-    else openGroups.set(key, [t])
+    if (b < bEnd && nbrList[b] === t) {
+      tSeen = true
+      b++
+      continue
+    }
+    if (a >= aEnd || b >= bEnd || nbrList[a] !== nbrList[b]) return false
+    a++
+    b++
   }
-  for (const group of openGroups.values()) {
-    for (const t of group) twinClass[t] = count
-    count++
-  }
-  return { twinClass, count }
+  return uSeen && tSeen
 }
