@@ -11,7 +11,8 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { STRATEGIES, type QuoteInput } from '../planner/index'
 import { runAdversarial } from './planner/adversarial-run'
-import { bistro, brasserie, foodHall, quotes, randomFloor, type Floor } from './planner/floors'
+import { quotes, type Floor } from './planner/floors'
+import { typicalScenarios, type Scenario } from './planner/scenarios'
 import {
   distribution,
   measureExhaustive,
@@ -24,21 +25,6 @@ import {
 
 const here = dirname(fileURLToPath(import.meta.url))
 const started = performance.now()
-
-interface Scenario {
-  name: string
-  floor: Floor
-  occupancy: number
-  maxTables: number
-  requireAdjacency: boolean
-  count: number
-  seed: number
-  /** ms of exhaustive enumeration allowed (at least minQuotes are always run); Infinity = all */
-  exhaustiveBudgetMs: number
-  target?: boolean
-  /** give every quote its own copy of the floor arrays: no precomputation reuse */
-  coldFloor?: boolean
-}
 
 interface ScenarioResult {
   name: string
@@ -116,81 +102,8 @@ function run(s: Scenario): ScenarioResult {
   }
 }
 
-const hall = foodHall()
-const scenarios: Scenario[] = [
-  {
-    name: 'TARGET foodhall-150 (6 zones) 50% occupied, maxTables 4, adjacency',
-    floor: hall,
-    occupancy: 0.5,
-    maxTables: 4,
-    requireAdjacency: true,
-    count: 5000,
-    seed: 1,
-    exhaustiveBudgetMs: Number.POSITIVE_INFINITY,
-    target: true,
-  },
-  {
-    name: 'foodhall-150 50%, maxTables 4, no adjacency',
-    floor: hall,
-    occupancy: 0.5,
-    maxTables: 4,
-    requireAdjacency: false,
-    count: 3000,
-    seed: 2,
-    exhaustiveBudgetMs: 4000,
-  },
-  {
-    name: 'foodhall-150 50%, maxTables 4, adjacency, cold floor cache',
-    floor: hall,
-    occupancy: 0.5,
-    maxTables: 4,
-    requireAdjacency: true,
-    count: 2000,
-    seed: 3,
-    exhaustiveBudgetMs: 1000,
-    coldFloor: true,
-  },
-  {
-    name: 'bistro-20 50%, maxTables 3',
-    floor: bistro(),
-    occupancy: 0.5,
-    maxTables: 3,
-    requireAdjacency: true,
-    count: 3000,
-    seed: 4,
-    exhaustiveBudgetMs: 1000,
-  },
-  {
-    name: 'brasserie-60 (4 zones) 50%, maxTables 3',
-    floor: brasserie(),
-    occupancy: 0.5,
-    maxTables: 3,
-    requireAdjacency: true,
-    count: 3000,
-    seed: 5,
-    exhaustiveBudgetMs: 1000,
-  },
-]
-let seed = 100
-for (const size of [20, 60, 150]) {
-  const floor = randomFloor(size, size, size === 20 ? 2 : size === 60 ? 4 : 6)
-  for (const occupancy of [0, 0.4, 0.8]) {
-    for (const maxTables of [2, 3, 4]) {
-      for (const requireAdjacency of [true, false]) {
-        scenarios.push({
-          name: `random-${size} ${occupancy * 100}%, maxTables ${maxTables}, ${requireAdjacency ? 'adjacency' : 'no adjacency'}`,
-          floor,
-          occupancy,
-          maxTables,
-          requireAdjacency,
-          count: 1000,
-          seed: seed++,
-          exhaustiveBudgetMs: 700,
-        })
-      }
-    }
-  }
-}
+const scenarios = typicalScenarios()
+const hall = scenarios[0]!.floor
 
 const results: ScenarioResult[] = []
 for (const s of scenarios) {
@@ -218,7 +131,8 @@ const adversarial = runAdversarial()
 for (const a of adversarial) {
   console.log(
     `${a.name.padEnd(48)} warm p50 ${String(a.warm.p50Us).padStart(7)} us  p99 ${String(a.warm.p99Us).padStart(7)} us  ` +
-      `cold p99 ${String(a.cold.p99Us).padStart(8)} us  nodes ${a.avgNodesVisited}  ${a.warmP99AtMost2ms ? 'ok' : 'OVER 2 ms'}`,
+      `cold p99 ${String(a.cold.p99Us).padStart(8)} us  cold steady p99 ${String(a.coldSteady.p99Us).padStart(7)} us  ` +
+      `nodes ${a.avgNodesVisited}  ${a.warmP99AtMost2ms ? 'ok' : 'OVER 2 ms'}`,
   )
 }
 
@@ -324,16 +238,20 @@ const section = [
   'Random instances of each family (`bench/planner/adversarial.ts`: ids in random string order, 0-30% of tables ' +
     'busy, party drawn from the range). "Warm" is a quote on a floor already precomputed (the median of five, ' +
     'per instance), as every booking after the first on a floor version pays; "steady" the fastest of the five; "cold" is the first quote on a new ' +
-    'floor, precomputation included. Target: warm p99 <= 2 ms. "Before" is the planner before issue 9 on the same ' +
+    'floor, precomputation included; "cold steady" the fastest of three such first quotes (fresh copies of the ' +
+    'floor arrays, so each builds the precomputation again): what the first quote costs when the machine does not ' +
+    'preempt it. Target: warm p99 <= 2 ms per quote; the first quote on a floor is held to the same 2 ms ' +
+    '(cold steady p99). "Before" is the planner before issue 9 on the same ' +
     'generators (commit 1de66df, one quote per instance, same machine, which was heavily loaded then), and what the ' +
     'issue reported.',
   '',
-  '| family | instances | warm p50 us | warm p99 us | warm max us | steady p99 us | cold p50 us | cold p99 us | nodes | <= 2 ms | before (measured) | before (issue) | outcomes |',
-  '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+  '| family | instances | warm p50 us | warm p99 us | warm max us | steady p99 us | cold p50 us | cold p99 us | cold steady p50 / p99 us | nodes | warm <= 2 ms | first quote <= 2 ms | before (measured) | before (issue) | outcomes |',
+  '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ...adversarial.map(
     (a) =>
       `| ${a.name} | ${a.instances} | ${a.warm.p50Us} | ${a.warm.p99Us} | ${a.warm.maxUs} | ${a.steady.p99Us} | ${a.cold.p50Us} | ${a.cold.p99Us} | ` +
-      `${a.avgNodesVisited} | ${a.warmP99AtMost2ms ? 'yes' : '**no**'} | ${a.beforeMeasured} | ${a.before} | ` +
+      `${a.coldSteady.p50Us} / ${a.coldSteady.p99Us} | ${a.avgNodesVisited} | ${a.warmP99AtMost2ms ? 'yes' : '**no**'} | ` +
+      `${a.coldSteadyP99AtMost2ms ? 'yes' : '**no**'} | ${a.beforeMeasured} | ${a.before} | ` +
       `${Object.entries(a.outcomes)
         .map(([k, v]) => `${k}: ${v}`)
         .join('; ')} |`,
