@@ -5,12 +5,13 @@
 // Why in one process: the issue's bar is "no slower than the committed numbers", and this shared
 // 2-core machine moves a mean by more than the 10 % being judged from one hour to the next. Both
 // planners run the same quotes, interleaved pass by pass (the order alternates), and per quote the
-// fastest pass counts, so load hits both alike and the ratio compares code, not the hour.
+// fastest pass counts, so load hits both alike and the ratio compares code, not the hour. Each
+// scenario runs in a process of its own (runScenarios says why).
 // It also checks that both return the same plans for every quote: the new search paths must not
 // change a typical answer.
 //
 // Writes bench/results/planner-ab.json and the "Planner A/B" section of bench/README.md.
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { dirname, join } from 'node:path'
@@ -33,12 +34,11 @@ const beforeRef = option('before', '1de66df')
 const passes = Math.max(3, Number(option('passes', '7')))
 
 /** The planner/ folder of `ref`, exported with git archive into a scratch folder. */
-async function plannerAt(ref: string): Promise<{ quoteTables: QuoteFn; cleanup: () => void }> {
+function exportPlanner(ref: string): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(os.tmpdir(), 'maitre-planner-'))
   const tar = execFileSync('git', ['archive', '--format=tar', ref, 'planner'], { cwd: join(here, '..') })
   execFileSync('tar', ['-x', '-C', dir], { input: tar })
-  const module = (await import(pathToFileURL(join(dir, 'planner', 'index.ts')).href)) as { quoteTables: QuoteFn }
-  return { quoteTables: module.quoteTables, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
 }
 
 const answer = (q: Quote): string =>
@@ -65,60 +65,86 @@ interface Row {
   identicalAnswersPct: number
 }
 
-const before = await plannerAt(beforeRef)
-const rows: Row[] = []
-try {
-  for (const s of typicalScenarios()) {
-    const base = quotes(s.floor, {
-      occupancy: s.occupancy,
-      maxTables: s.maxTables,
-      requireAdjacency: s.requireAdjacency,
-      count: Math.min(s.count, 2000),
-      seed: s.seed,
-    })
-    // a cold-floor scenario gives every quote of every pass its own arrays: a precomputation each
-    const inputsFor = (): QuoteInput[] =>
-      s.coldFloor ? base.map((q) => ({ ...q, tables: [...q.tables], adjacency: [...q.adjacency] })) : base
-    const fastest = { before: base.map(() => Infinity), now: base.map(() => Infinity) }
-    const answers = { before: [] as string[], now: [] as string[] }
-    // one untimed pass each warms the JIT and, for the warm scenarios, both floor caches
-    timeAll(
-      before.quoteTables,
-      inputsFor(),
-      base.map(() => Infinity),
-      null,
-    )
-    timeAll(
-      now.quoteTables,
-      inputsFor(),
-      base.map(() => Infinity),
-      null,
-    )
-    for (let pass = 0; pass < passes; pass++) {
-      const order = pass % 2 === 0 ? (['before', 'now'] as const) : (['now', 'before'] as const)
-      for (const which of order) {
-        const fn = which === 'before' ? before.quoteTables : now.quoteTables
-        timeAll(fn, inputsFor(), fastest[which], pass === 0 ? answers[which] : null)
-      }
+/** Time scenario `index` with both planners (in a child process of its own: see runScenarios). */
+function measureScenario(beforeQuote: QuoteFn, index: number): Row {
+  const s = typicalScenarios()[index] as ReturnType<typeof typicalScenarios>[number]
+  const base = quotes(s.floor, {
+    occupancy: s.occupancy,
+    maxTables: s.maxTables,
+    requireAdjacency: s.requireAdjacency,
+    count: Math.min(s.count, 2000),
+    seed: s.seed,
+  })
+  // a cold-floor scenario gives every quote of every pass its own arrays: a precomputation each
+  const inputsFor = (): QuoteInput[] =>
+    s.coldFloor ? base.map((q) => ({ ...q, tables: [...q.tables], adjacency: [...q.adjacency] })) : base
+  const fastest = { before: base.map(() => Infinity), now: base.map(() => Infinity) }
+  const answers = { before: [] as string[], now: [] as string[] }
+  // one untimed pass each warms the JIT and, for the warm scenarios, both floor caches
+  const untimed = base.map(() => Infinity)
+  timeAll(beforeQuote, inputsFor(), untimed, null)
+  timeAll(now.quoteTables, inputsFor(), untimed, null)
+  for (let pass = 0; pass < passes; pass++) {
+    const order = pass % 2 === 0 ? (['before', 'now'] as const) : (['now', 'before'] as const)
+    for (const which of order) {
+      const fn = which === 'before' ? beforeQuote : now.quoteTables
+      timeAll(fn, inputsFor(), fastest[which], pass === 0 ? answers[which] : null)
     }
-    const b = distribution(fastest.before)
-    const n = distribution(fastest.now)
-    const same = answers.before.filter((a, i) => a === answers.now[i]).length
-    const row: Row = {
-      name: s.name,
-      quotes: base.length,
-      before: b,
-      now: n,
-      ratioMean: round(n.meanUs / Math.max(b.meanUs, 0.001), 2),
-      ratioP99: round(n.p99Us / Math.max(b.p99Us, 0.001), 2),
-      identicalAnswersPct: round((100 * same) / base.length, 2),
+  }
+  const b = distribution(fastest.before)
+  const n = distribution(fastest.now)
+  const same = answers.before.filter((a, i) => a === answers.now[i]).length
+  return {
+    name: s.name,
+    quotes: base.length,
+    before: b,
+    now: n,
+    ratioMean: round(n.meanUs / Math.max(b.meanUs, 0.001), 2),
+    ratioP99: round(n.p99Us / Math.max(b.p99Us, 0.001), 2),
+    identicalAnswersPct: round((100 * same) / base.length, 2),
+  }
+}
+
+/**
+ * Every scenario in a fresh process: in one long process the JIT's state after the scenarios
+ * before decides how fast a path runs (one scenario moved by 20 % between runs depending on what
+ * ran first), for either planner; a process per scenario gives both the same start.
+ */
+function runScenarios(dir: string): Row[] {
+  const rows: Row[] = []
+  const self = fileURLToPath(import.meta.url)
+  for (let index = 0; index < typicalScenarios().length; index++) {
+    const child = spawnSync(
+      process.execPath,
+      [...process.execArgv, self, '--child', dir, '--scenario', String(index), '--passes', String(passes)],
+      { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
+    )
+    const last = child.stdout.trim().split('\n').pop() ?? ''
+    if (child.status !== 0 || !last.startsWith('{')) {
+      throw new Error(`scenario ${index} failed (exit ${child.status}): ${child.stderr.slice(-2000)}`)
     }
+    const row = JSON.parse(last) as Row
     rows.push(row)
     console.log(
-      `${row.name.padEnd(66)} before ${b.meanUs} / ${b.p99Us} us  now ${n.meanUs} / ${n.p99Us} us  ` +
-        `ratio ${row.ratioMean} / ${row.ratioP99}  same ${row.identicalAnswersPct}%`,
+      `${row.name.padEnd(66)} before ${row.before.meanUs} / ${row.before.p99Us} us  now ${row.now.meanUs} / ` +
+        `${row.now.p99Us} us  ratio ${row.ratioMean} / ${row.ratioP99}  same ${row.identicalAnswersPct}%`,
     )
   }
+  return rows
+}
+
+if (args.includes('--child')) {
+  const module = (await import(pathToFileURL(join(option('child', ''), 'planner', 'index.ts')).href)) as {
+    quoteTables: QuoteFn
+  }
+  console.log(JSON.stringify(measureScenario(module.quoteTables, Number(option('scenario', '0')))))
+  process.exit(0)
+}
+
+const before = exportPlanner(beforeRef)
+let rows: Row[]
+try {
+  rows = runScenarios(before.dir)
 } finally {
   before.cleanup()
 }
