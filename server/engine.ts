@@ -190,7 +190,13 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     cutoffMinutes: config.jobCutoffMinutes,
     lockWaitMs: options.v3?.lockWaitMs,
   })
-  const shadow = createShadowRunner(assignment, { timeoutMs: options.v3?.shadowTimeoutMs })
+  // shadow reads and writes on V3's pool too (never a connection intake waits for), and waits
+  // while intake answers requests
+  let intakeInFlight = () => 0
+  const shadow = createShadowRunner(
+    { ...assignment, db: v3Database.db },
+    { timeoutMs: options.v3?.shadowTimeoutMs, busy: () => intakeInFlight() > 0 },
+  )
   assignment.v3 = { coordinator, shadow }
   const scheduler = createScheduler({ db, now })
   const analytics = createAnalytics(database, {
@@ -236,6 +242,14 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
   })
   const ramps = createRampService({ db, flags, events, metrics: options.metricReader ?? analytics, now })
   registerRampRunner(scheduler, ramps)
+  const bookings = createBookingService({
+    ...assignment,
+    jobs,
+    jobExpireInSeconds,
+    directory,
+    onJobDue: () => autoAssignWorker?.wake(),
+  })
+  intakeInFlight = bookings.intakeInFlight
   let closing = false
 
   return {
@@ -253,13 +267,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     stateMachine: createStateMachine({ events }),
     v3: { coordinator, resilience: v3Resilience, shadow, report: createShadowReport(database, now) },
     restaurants: createRestaurantService(db, directory),
-    bookings: createBookingService({
-      ...assignment,
-      jobs,
-      jobExpireInSeconds,
-      directory,
-      onJobDue: () => autoAssignWorker?.wake(),
-    }),
+    bookings,
     auth: createAuthService(db, { now }),
     analytics,
     alerts,

@@ -1,8 +1,6 @@
 import crypto from 'node:crypto'
-import { eq } from 'drizzle-orm'
 import type { Database } from '../db/client.ts'
 import { runPrepared, type PreparedStatement } from '../db/prepared.ts'
-import { assignmentBulkheadPermits } from '../db/schema/resilience.ts'
 
 export interface BulkheadPermit {
   token: string
@@ -19,6 +17,11 @@ export interface BulkheadReservation {
 const acquireStatement: PreparedStatement = {
   name: 'maitre_bulkhead_acquire_v1',
   text: `select maitre_bulkhead_acquire($1::uuid, $2::uuid, $3::uuid, $4::int, $5::timestamptz, $6::timestamptz) as ok`,
+}
+
+const releaseStatement: PreparedStatement = {
+  name: 'maitre_bulkhead_release_v1',
+  text: `select maitre_bulkhead_release($1::uuid)`,
 }
 
 const liveStatement: PreparedStatement = {
@@ -104,7 +107,7 @@ export function createDatabaseBulkhead(db: Database, options: { ttlMs?: number; 
             if (released) return
             released = true
             try {
-              await db.delete(assignmentBulkheadPermits).where(eq(assignmentBulkheadPermits.token, token))
+              await runPrepared(db, releaseStatement, [token])
             } finally {
               // even when the delete failed (the row then expires): the local count may only ever
               // count fewer permits than the table holds, never more

@@ -94,3 +94,42 @@ BEGIN
                       v_booking.assignment_state::text, v_booking.assignment_state_version + 1;
 END
 $$;
+--> statement-breakpoint
+
+-- The bulkhead's permits commit asynchronously (as holds do, 0003): the acquire holds the
+-- restaurant's advisory lock until its commit, so with a synchronous commit every acquire of a
+-- restaurant waited behind the one before it and its WAL flush (a queue of fsyncs under a burst).
+-- A permit lost in a server crash is harmless: it only frees a slot, and the crash ended every
+-- session running under one. Same logic as 0010 otherwise.
+CREATE OR REPLACE FUNCTION maitre_bulkhead_acquire(
+  p_restaurant_id uuid,
+  p_booking_id uuid,
+  p_token uuid,
+  p_max integer,
+  p_now timestamptz,
+  p_expires_at timestamptz
+) RETURNS boolean LANGUAGE plpgsql AS $$
+DECLARE
+  v_live integer;
+BEGIN
+  PERFORM set_config('synchronous_commit', 'off', true);
+  PERFORM pg_advisory_xact_lock(hashtext('maitre:bulkhead'), hashtext(p_restaurant_id::text));
+  DELETE FROM assignment_bulkhead_permits WHERE restaurant_id = p_restaurant_id AND expires_at <= p_now;
+  SELECT count(*) INTO v_live FROM assignment_bulkhead_permits WHERE restaurant_id = p_restaurant_id;
+  IF v_live >= p_max THEN
+    RETURN false;
+  END IF;
+  INSERT INTO assignment_bulkhead_permits (token, restaurant_id, booking_id, acquired_at, expires_at)
+  VALUES (p_token, p_restaurant_id, p_booking_id, p_now, p_expires_at);
+  RETURN true;
+END
+$$;
+--> statement-breakpoint
+
+-- Gives a permit back, asynchronously committed like its acquire.
+CREATE OR REPLACE FUNCTION maitre_bulkhead_release(p_token uuid) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM set_config('synchronous_commit', 'off', true);
+  DELETE FROM assignment_bulkhead_permits WHERE token = p_token;
+END
+$$;

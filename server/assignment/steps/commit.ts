@@ -53,6 +53,12 @@ export interface CommitOptions {
    * here. Plans with moves (re-seating) still take the hooks' path, inside their transaction.
    */
   seatVia?: { via: AssignmentState; from: readonly AssignmentState[]; pipeline: Decision['pipeline'] }
+  /**
+   * runs when the attempt did not confirm, beside the insert of its attempt row (V3 moves the
+   * booking out of the attempt here: one round trip of waiting instead of two); its error is
+   * thrown once the row is written
+   */
+  afterFailure?: (failure: { reason: string; bookingNotPending: boolean }) => Promise<void>
 }
 
 export interface CommitResult {
@@ -268,6 +274,15 @@ export async function commitDecision(
     outcome: success ? 'confirmed' : 'failed',
     reason: reason ?? 'none',
   })
+  const alongside =
+    !success && options.afterFailure
+      ? options.afterFailure({ reason: reason ?? 'UNKNOWN', bookingNotPending })
+      : Promise.resolve()
+  // settled beside the row's insert below; its error is thrown after it
+  const followed = alongside.then(
+    () => null,
+    (error: unknown) => ({ error }),
+  )
   if (!attemptRecorded) {
     try {
       await deps.db.insert(assignmentAttempts).values({
@@ -288,6 +303,8 @@ export async function commitDecision(
       console.error('[assign] could not record attempt:', (error as Error).message)
     }
   }
+  const failed = await followed
+  if (failed) throw failed.error
   return {
     attemptId,
     success,

@@ -14,6 +14,7 @@ import { retryPolicyV2, type RetryTimings } from '../../retry-policy.ts'
 import {
   createStateMachine,
   IllegalTransitionError,
+  type CommitOptions,
   OPEN_STATES,
   VersionConflictError,
   type TransitionInput,
@@ -118,7 +119,7 @@ export function createCoordinator(deps: AssignmentDeps, resilience: V3Resilience
   }
 
   /** Moves the booking out of the attempt (retry, manual review, failed); tolerates a lost race. */
-  async function leaveAttempt(booking: Booking, to: AssignmentState, reason: string) {
+  async function leaveAttempt(booking: Booking, to: AssignmentState, reason: string, commit: CommitOptions = {}) {
     try {
       await machine.transition(
         deps.db,
@@ -127,6 +128,7 @@ export function createCoordinator(deps: AssignmentDeps, resilience: V3Resilience
           reason,
           set: to === 'manual_review' || to === 'failed' ? { manualReviewReason: reason } : undefined,
         }),
+        commit,
       )
     } catch (error) {
       if (!(error instanceof VersionConflictError))
@@ -142,11 +144,14 @@ export function createCoordinator(deps: AssignmentDeps, resilience: V3Resilience
     competing.catch(() => {})
     const walk = async () => {
       if (path.length === 0) return
+      // lost in a server crash, the walk is the crash coming just before it: the booking is where
+      // it was, nothing outside the database saw it; the confirm's synchronous commit flushes it
       await machine.walk(
         deps.db,
         path.map((to, index) =>
           step(booking, to, index === 0 ? { expectedVersion: booking.assignmentStateVersion } : {}),
         ),
+        { asyncCommit: true },
       )
     }
     let snapshot: AvailabilitySnapshot
@@ -201,6 +206,8 @@ export function createCoordinator(deps: AssignmentDeps, resilience: V3Resilience
     const reseated = await reseatForDecision(deps, booking, decision)
     if (reseated) decision = { ...decision, plans: [reseated], reason: null }
     await stillV3(booking)
+    // how the attempt ends when it did not confirm; the move out of it runs beside the attempt row
+    let exit: CoordinatorAnswer | null = null
     const committed = await commitDecision(deps, booking, decision, {
       startedAt,
       started,
@@ -216,24 +223,32 @@ export function createCoordinator(deps: AssignmentDeps, resilience: V3Resilience
       afterRelease: async () => {
         await machine.transition(deps.db, step(booking, 'assignment_in_progress', { from: ['assigned'] }))
       },
+      afterFailure: async ({ reason, bookingNotPending }) => {
+        // the booking moved on (terminal), or the database failed (thrown below, for the breaker)
+        if (bookingNotPending || reason === 'DB_ERROR') return
+        const category = reasonCategory(reason)
+        if (category === HARD) {
+          exit = { outcome: 'manual_review', reason, state: 'failed' }
+          await leaveAttempt(booking, 'failed', reason)
+          return
+        }
+        const next = policy.afterFailure(attemptNumber, category, random)
+        if (!next.retry) {
+          exit = { outcome: 'manual_review', reason, state: 'manual_review' }
+          await leaveAttempt(booking, 'manual_review', reason)
+          return
+        }
+        exit = { outcome: 'retry', delayMs: next.delayMs, reason }
+        // lost in a crash, the booking stays in assignment_in_progress, which the retry (its job,
+        // enqueued durably) goes on from
+        await leaveAttempt(booking, 'assignment_pending', reason, { asyncCommit: true })
+      },
     })
     if (committed.success) return { outcome: 'confirmed', tableKeys: committed.tableKeys, attemptNumber }
-    const reason = committed.reason ?? 'UNKNOWN'
     if (committed.bookingNotPending) return { outcome: 'noop', reason: 'terminal_state' }
-    if (reason === 'DB_ERROR')
+    if (committed.reason === 'DB_ERROR' || !exit)
       throw new InfrastructureError(`attempt ${attemptNumber} of ${booking.id} hit the database`)
-    const category = reasonCategory(reason)
-    if (category === HARD) {
-      await leaveAttempt(booking, 'failed', reason)
-      return { outcome: 'manual_review', reason, state: 'failed' }
-    }
-    const next = policy.afterFailure(attemptNumber, category, random)
-    if (!next.retry) {
-      await leaveAttempt(booking, 'manual_review', reason)
-      return { outcome: 'manual_review', reason, state: 'manual_review' }
-    }
-    await leaveAttempt(booking, 'assignment_pending', reason)
-    return { outcome: 'retry', delayMs: next.delayMs, reason }
+    return exit
   }
 
   // the restaurant of each booking in flight, for its final event (no second read of the booking)
