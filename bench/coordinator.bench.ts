@@ -305,8 +305,8 @@ async function legacyRun(shadow: boolean) {
 const loadAtStart = os.loadavg().map(round)
 const v3Runs = []
 const pacedRuns = []
-const legacyRuns = []
-const shadowRuns = []
+const legacyRuns: Array<Awaited<ReturnType<typeof legacyRun>> & { load1: number }> = []
+const shadowRuns: typeof legacyRuns = []
 for (let run = 0; run < RUNS; run++) {
   v3Runs.push({ ...(await v3Run()), load1: round(os.loadavg()[0]!) })
   console.log('v3', JSON.stringify(v3Runs.at(-1)))
@@ -351,6 +351,10 @@ const report = {
     legacyIntakeP95Ms: legacyP95,
     shadowIntakeP95Ms: shadowP95,
     addedPct: round(((shadowP95 - legacyP95) / legacyP95) * 100),
+    // each shadow run against the legacy run just before it: less exposed to the machine's drift
+    pairedAddedPct: legacyRuns.map((legacy, i) =>
+      round(((shadowRuns[i]!.intakeP95Ms - legacy.intakeP95Ms) / legacy.intakeP95Ms) * 100),
+    ),
     legacyRuns,
     shadowRuns,
   },
