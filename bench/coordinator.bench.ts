@@ -138,6 +138,63 @@ async function invariants(engine: Engine) {
   }
 }
 
+/** Every coordinator run's final event: its duration, lock wait, and whether it took the lock. */
+async function coordinatorEvents(engine: Engine) {
+  return rows(
+    engine,
+    `select event_type, (context->>'duration_ms')::float8 as duration, (context->>'lock_wait_ms')::float8 as lock_wait,
+            coalesce((context->>'locked')::boolean, true) as locked, context->>'trigger' as trigger,
+            context->>'outcome' as outcome, context->>'reason' as reason
+       from observability_events where event_type in ('coordinator.finished', 'coordinator.retry', 'coordinator.noop')`,
+  )
+}
+
+/**
+ * Coordinator duration (lock wait included) over every run, and over the runs that took the lock
+ * (a bulkhead refusal the process saw coming answers before the lock, in well under a
+ * millisecond); lock wait over the runs that asked for the lock.
+ */
+function coordinatorStats(events: Array<Record<string, unknown>>) {
+  const locked = events.filter((e) => e.locked === true)
+  const byTrigger = (trigger: string) => locked.filter((e) => e.trigger === trigger).map((e) => Number(e.duration))
+  return {
+    coordinatorRuns: events.length,
+    answeredBeforeLock: events.length - locked.length,
+    coordinatorP50Ms: round(
+      percentile(
+        events.map((e) => Number(e.duration)),
+        50,
+      ),
+    ),
+    coordinatorP95Ms: round(
+      percentile(
+        events.map((e) => Number(e.duration)),
+        95,
+      ),
+    ),
+    lockedRunsP50Ms: round(
+      percentile(
+        locked.map((e) => Number(e.duration)),
+        50,
+      ),
+    ),
+    lockedRunsP95Ms: round(
+      percentile(
+        locked.map((e) => Number(e.duration)),
+        95,
+      ),
+    ),
+    inlineLockedP95Ms: round(percentile(byTrigger('inline'), 95)),
+    jobLockedP95Ms: round(percentile(byTrigger('job'), 95)),
+    lockWaitP95Ms: round(
+      percentile(
+        locked.map((e) => Number(e.lock_wait)),
+        95,
+      ),
+    ),
+  }
+}
+
 async function v3Run() {
   const { engine, drop } = await freshEngine({ FEATURE_ASSIGNMENT_PIPELINE_V3: '1' })
   try {
@@ -158,14 +215,7 @@ async function v3Run() {
     sampling = false
     await sampler
     await engine.events.flush()
-    const events = await rows(
-      engine,
-      `select event_type, (context->>'duration_ms')::float8 as duration, (context->>'lock_wait_ms')::float8 as lock_wait,
-              context->>'outcome' as outcome, context->>'reason' as reason
-         from observability_events where event_type in ('coordinator.finished', 'coordinator.retry', 'coordinator.noop')`,
-    )
-    const durations = events.map((e) => Number(e.duration))
-    const lockWaits = events.map((e) => Number(e.lock_wait))
+    const events = await coordinatorEvents(engine)
     const outcomes: Record<string, number> = {}
     for (const e of events) {
       const key =
@@ -180,12 +230,9 @@ async function v3Run() {
       settled,
       wallMs: round(wallMs),
       intakeP95Ms: round(percentile(latencies, 95)),
-      coordinatorRuns: events.length,
-      coordinatorP50Ms: round(percentile(durations, 50)),
-      coordinatorP95Ms: round(percentile(durations, 95)),
-      lockWaitP95Ms: round(percentile(lockWaits, 95)),
+      ...coordinatorStats(events),
       maxInFlightPerRestaurant: Math.max(...maxSeen.values()),
-      maxParallel: engine.flags.number('assignment.pipeline_v3_max_parallel', {}),
+      maxParallel: await engine.flags.number('assignment.pipeline_v3_max_parallel', {}),
       bulkheadSamples: samples,
       outcomes,
       nonV3Attempts: Number(attempts!.non_v3),
@@ -217,32 +264,10 @@ async function v3PacedRun() {
     await Promise.all(pending)
     const settled = await settle(engine)
     await engine.events.flush()
-    const events = await rows(
-      engine,
-      `select (context->>'duration_ms')::float8 as duration, (context->>'lock_wait_ms')::float8 as lock_wait
-         from observability_events where event_type in ('coordinator.finished', 'coordinator.retry', 'coordinator.noop')`,
-    )
+    const events = await coordinatorEvents(engine)
     return {
       settled,
-      coordinatorRuns: events.length,
-      coordinatorP50Ms: round(
-        percentile(
-          events.map((e) => Number(e.duration)),
-          50,
-        ),
-      ),
-      coordinatorP95Ms: round(
-        percentile(
-          events.map((e) => Number(e.duration)),
-          95,
-        ),
-      ),
-      lockWaitP95Ms: round(
-        percentile(
-          events.map((e) => Number(e.lock_wait)),
-          95,
-        ),
-      ),
+      ...coordinatorStats(events),
       ...(await invariants(engine)),
     }
   } finally {
@@ -277,19 +302,20 @@ async function legacyRun(shadow: boolean) {
   }
 }
 
+const loadAtStart = os.loadavg().map(round)
 const v3Runs = []
 const pacedRuns = []
-const legacyRuns = []
-const shadowRuns = []
+const legacyRuns: Array<Awaited<ReturnType<typeof legacyRun>> & { load1: number }> = []
+const shadowRuns: typeof legacyRuns = []
 for (let run = 0; run < RUNS; run++) {
-  v3Runs.push(await v3Run())
+  v3Runs.push({ ...(await v3Run()), load1: round(os.loadavg()[0]!) })
   console.log('v3', JSON.stringify(v3Runs.at(-1)))
-  pacedRuns.push(await v3PacedRun())
+  pacedRuns.push({ ...(await v3PacedRun()), load1: round(os.loadavg()[0]!) })
   console.log('v3 paced', JSON.stringify(pacedRuns.at(-1)))
   // alternate legacy and shadow so drift on the machine hits both alike
-  legacyRuns.push(await legacyRun(false))
+  legacyRuns.push({ ...(await legacyRun(false)), load1: round(os.loadavg()[0]!) })
   console.log('legacy', JSON.stringify(legacyRuns.at(-1)))
-  shadowRuns.push(await legacyRun(true))
+  shadowRuns.push({ ...(await legacyRun(true)), load1: round(os.loadavg()[0]!) })
   console.log('shadow', JSON.stringify(shadowRuns.at(-1)))
 }
 
@@ -297,11 +323,14 @@ const legacyP95 = median(legacyRuns.map((r) => r.intakeP95Ms))
 const shadowP95 = median(shadowRuns.map((r) => r.intakeP95Ms))
 const report = {
   at: new Date().toISOString(),
+  // the machine is shared: the load average says how much of it the benchmark had
+  loadAverage: { start: loadAtStart, end: os.loadavg().map(round) },
   machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
   scenario: { bookings: BOOKINGS, restaurants: RESTAURANTS, runs: RUNS, driver: 'postgres' },
   targets: TARGETS,
   v3: {
     coordinatorP95Ms: median(v3Runs.map((r) => r.coordinatorP95Ms)),
+    lockedRunsP95Ms: median(v3Runs.map((r) => r.lockedRunsP95Ms)),
     lockWaitP95Ms: median(v3Runs.map((r) => r.lockWaitP95Ms)),
     maxInFlightPerRestaurant: Math.max(...v3Runs.map((r) => r.maxInFlightPerRestaurant)),
     doubleBookings: Math.max(...v3Runs.map((r) => r.doubleBookings)),
@@ -312,6 +341,7 @@ const report = {
   v3Paced: {
     ratePerSecond: 40,
     coordinatorP95Ms: median(pacedRuns.map((r) => r.coordinatorP95Ms)),
+    lockedRunsP95Ms: median(pacedRuns.map((r) => r.lockedRunsP95Ms)),
     lockWaitP95Ms: median(pacedRuns.map((r) => r.lockWaitP95Ms)),
     doubleBookings: Math.max(...pacedRuns.map((r) => r.doubleBookings)),
     emailMismatches: Math.max(...pacedRuns.map((r) => r.emailMismatches)),
@@ -321,6 +351,10 @@ const report = {
     legacyIntakeP95Ms: legacyP95,
     shadowIntakeP95Ms: shadowP95,
     addedPct: round(((shadowP95 - legacyP95) / legacyP95) * 100),
+    // each shadow run against the legacy run just before it: less exposed to the machine's drift
+    pairedAddedPct: legacyRuns.map((legacy, i) =>
+      round(((shadowRuns[i]!.intakeP95Ms - legacy.intakeP95Ms) / legacy.intakeP95Ms) * 100),
+    ),
     legacyRuns,
     shadowRuns,
   },
@@ -330,7 +364,9 @@ fs.writeFileSync('bench/results/coordinator.json', JSON.stringify(report, null, 
 console.log(
   JSON.stringify(
     {
+      loadAverage: report.loadAverage,
       v3: { ...report.v3, runs: undefined },
+      v3Paced: { ...report.v3Paced, runs: undefined },
       shadow: { ...report.shadow, legacyRuns: undefined, shadowRuns: undefined },
     },
     null,

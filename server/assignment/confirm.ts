@@ -1,4 +1,6 @@
+import crypto from 'node:crypto'
 import type { Executor } from '../db/client.ts'
+import { seatV3Row } from '../db/queries/assignment-v3.ts'
 import { runPrepared, type PreparedStatement } from '../db/prepared.ts'
 import type { AutoAssignResult } from '../db/schema/bookings.ts'
 import { sqlState } from '../errors.ts'
@@ -116,6 +118,68 @@ export async function confirmHold(db: Executor, input: ConfirmInput): Promise<Co
       stateVersion: Number(row.state_version),
       fromState: row.from_state as AssignmentState,
     }
+  } catch (error) {
+    if (sqlState(error) === HOLD_EXPIRED_STATE) return { ok: false, reason: 'HOLD_EXPIRED' }
+    throw error
+  }
+}
+
+export type SeatResult =
+  | (Extract<ConfirmResult, { ok: true }> & {
+      /** the state before the seat: the move into `via` started here, at version assignedVersion - 1 */
+      seatedFrom: AssignmentState
+      assignedVersion: number
+    })
+  | { ok: false; reason: 'HOLD_CONFLICT' | 'HOLD_EXPIRED' | 'BOOKING_NOT_PENDING' | 'VERSION_CONFLICT' }
+
+/**
+ * V3's hold, move into `via` and confirm as one statement (maitre_v3_seat): one round trip instead
+ * of three, and no hold is ever left half-done between them. `fromStates` are the states the
+ * machine lets into `via` (the caller narrows them); the confirm moves from `via`, as the table
+ * allows. On every outcome but confirmed nothing was written.
+ */
+export async function seatThrough(
+  db: Executor,
+  input: Omit<ConfirmInput, 'holdId' | 'fromStates' | 'expectedVersion'> & {
+    restaurantId: string
+    tableIds: string[]
+    window: { start: Date; end: Date }
+    holdTtlMs: number
+    via: AssignmentState
+    fromStates: readonly AssignmentState[]
+  },
+): Promise<SeatResult> {
+  if (!statesInto('confirmed').includes(input.via))
+    throw new Error(`seatThrough: the state machine does not let ${input.via} into confirmed`)
+  const email = confirmationEmailFor(input.booking, input.restaurant, input.tableKeys)
+  try {
+    const row = await seatV3Row(db, {
+      restaurantId: input.restaurantId,
+      bookingId: input.booking.id,
+      holdId: crypto.randomUUID(),
+      tableIds: input.tableIds,
+      window: input.window,
+      expiresAt: new Date(input.now.getTime() + input.holdTtlMs),
+      now: input.now,
+      fromStates: input.fromStates.filter((state) => statesInto(input.via).includes(state)),
+      via: input.via,
+      lastResult: input.lastResult,
+      actor: input.actor,
+      email,
+      attempt: input.attempt,
+    })
+    if (row?.outcome === 'confirmed')
+      return {
+        ok: true,
+        emailQueued: row.email_queued,
+        stateVersion: Number(row.state_version),
+        fromState: input.via,
+        seatedFrom: row.from_state as AssignmentState,
+        assignedVersion: Number(row.assigned_version),
+      }
+    if (row?.outcome === 'HOLD_CONFLICT' || row?.outcome === 'VERSION_CONFLICT')
+      return { ok: false, reason: row.outcome }
+    return { ok: false, reason: 'BOOKING_NOT_PENDING' }
   } catch (error) {
     if (sqlState(error) === HOLD_EXPIRED_STATE) return { ok: false, reason: 'HOLD_EXPIRED' }
     throw error

@@ -214,7 +214,7 @@ export async function inlineAutoAssign(
 
 /** V3 at intake: the coordinator's answer in the shape of a legacy attempt's. */
 async function runV3Inline(coordinator: Coordinator, booking: Booking): Promise<AttemptResult> {
-  const result = await coordinator.processBooking(booking.id, 'inline')
+  const result = await coordinator.processBooking(booking.id, 'inline', { restaurantId: booking.restaurantId })
   const reason =
     result.outcome === 'confirmed' ? null : result.outcome === 'noop' ? result.reason.toUpperCase() : result.reason
   return {

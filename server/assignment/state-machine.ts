@@ -150,6 +150,19 @@ function movedOrRefused(input: TransitionInput, row: Record<string, unknown> | u
   return { booking: bookingFromRow(row as never), current }
 }
 
+/**
+ * How a transition that is its own transaction commits. `asyncCommit`: without waiting for the WAL
+ * flush (ADR 017, "Coordinator latency"), for moves whose loss in a server crash is the crash
+ * coming just before them: V3's walk into an attempt and its move back to assignment_pending
+ * (the booking is then where it was, and its job or the next run goes on from there). A later
+ * synchronous commit (the confirm) flushes them first. Never for a state a person or nothing
+ * else would come back to (confirmed, manual_review, failed, cancelled). Only `transition` and
+ * `walk` take it: they are their own transaction, while `apply` may run inside the caller's.
+ */
+export interface CommitOptions {
+  asyncCommit?: boolean
+}
+
 export interface StateMachineDeps {
   events: EventRecorder
 }
@@ -167,7 +180,7 @@ export function createStateMachine(deps: StateMachineDeps) {
    * IllegalTransitionError or BookingMissingError; on a throw nothing was written. Works in the
    * caller's transaction or on its own (the statement is atomic).
    */
-  async function apply(tx: Executor, input: TransitionInput): Promise<AppliedTransition> {
+  async function applyWith(tx: Executor, input: TransitionInput, commit: CommitOptions): Promise<AppliedTransition> {
     const expected = input.from ?? ASSIGNMENT_STATES
     // the table decides which of the expected states may move: the SQL only takes the list
     const movable = expected.filter((from) => canTransition(from, input.to))
@@ -181,6 +194,7 @@ export function createStateMachine(deps: StateMachineDeps) {
       reason: input.reason ?? null,
       actor: input.actor,
       pipeline: input.pipeline,
+      asyncCommit: commit.asyncCommit,
     })
     const { booking, current } = movedOrRefused(input, row)
     return {
@@ -193,6 +207,9 @@ export function createStateMachine(deps: StateMachineDeps) {
       reason: input.reason ?? null,
     }
   }
+
+  /** In the caller's transaction (or on its own): commits as that transaction does. */
+  const apply = (tx: Executor, input: TransitionInput) => applyWith(tx, input, {})
 
   function announce(...applied: AppliedTransition[]): void {
     for (const t of applied) {
@@ -225,8 +242,8 @@ export function createStateMachine(deps: StateMachineDeps) {
     announce,
     announceWritten,
     /** One transition (one atomic statement), announced once written. */
-    async transition(db: Database, input: TransitionInput): Promise<AppliedTransition> {
-      const applied = await apply(db, input)
+    async transition(db: Database, input: TransitionInput, commit: CommitOptions = {}): Promise<AppliedTransition> {
+      const applied = await applyWith(db, input, commit)
       announce(applied)
       return applied
     },
@@ -235,7 +252,7 @@ export function createStateMachine(deps: StateMachineDeps) {
      * path is checked against the table first (an illegal step throws before anything is written),
      * the first step against the caller's version and states; one history row and one event per step.
      */
-    async walk(db: Database, inputs: TransitionInput[]): Promise<AppliedTransition[]> {
+    async walk(db: Database, inputs: TransitionInput[], commit: CommitOptions = {}): Promise<AppliedTransition[]> {
       if (inputs.length === 0) return []
       const [first] = inputs as [TransitionInput, ...TransitionInput[]]
       const rest = inputs.slice(1)
@@ -262,6 +279,7 @@ export function createStateMachine(deps: StateMachineDeps) {
         reason: first.reason ?? null,
         actor: first.actor,
         pipeline: first.pipeline,
+        asyncCommit: commit.asyncCommit,
       })
       const { booking, current } = movedOrRefused(first, row)
       const applied = inputs.map((input, index) => ({

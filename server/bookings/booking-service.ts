@@ -372,39 +372,54 @@ export function createBookingService(
     })
     deps.onEmailQueued?.()
   }
+
+  async function createBooking(body: unknown): Promise<CreateBookingAnswer> {
+    const started = performance.now()
+    const request = await parseIntake(body)
+    const key = request.input.idempotencyKey
+    if (key) {
+      const replayed = await replay(request, key)
+      if (replayed) return replayed
+    }
+    const created = await insertWithFirstJob(request)
+    if (!created) {
+      // a concurrent request with the same key won the insert
+      const replayed = await replay(request, key!)
+      if (replayed) return replayed
+      throw new AppError('CONFLICT', 'The booking could not be written; try again', 409)
+    }
+    const inserted = created.booking
+    deps.events.record({
+      type: 'booking.created',
+      source: 'api',
+      restaurantId: request.restaurant.id,
+      bookingId: inserted.id,
+      context: {
+        party_size: inserted.partySize,
+        start_at: inserted.startAt.toISOString(),
+        zone: request.input.zone ?? null,
+      },
+    })
+    const inline = await inlineAttempt(inserted, created.availability)
+    if (inline?.outcome !== 'confirmed') await startJobNow(inserted.id, created.jobId)
+    return createdAnswer(request, inserted, inline, started)
+  }
+
+  // intake requests in flight: shadow work waits while there are any (shadow-runner.ts)
+  let intakeInFlight = 0
+  async function create(body: unknown): Promise<CreateBookingAnswer> {
+    intakeInFlight++
+    try {
+      return await createBooking(body)
+    } finally {
+      intakeInFlight--
+    }
+  }
   return {
     /** Intake: check, replay a known key, write the booking with its job, try to seat it inline. */
-    async create(body: unknown): Promise<CreateBookingAnswer> {
-      const started = performance.now()
-      const request = await parseIntake(body)
-      const key = request.input.idempotencyKey
-      if (key) {
-        const replayed = await replay(request, key)
-        if (replayed) return replayed
-      }
-      const created = await insertWithFirstJob(request)
-      if (!created) {
-        // a concurrent request with the same key won the insert
-        const replayed = await replay(request, key!)
-        if (replayed) return replayed
-        throw new AppError('CONFLICT', 'The booking could not be written; try again', 409)
-      }
-      const inserted = created.booking
-      deps.events.record({
-        type: 'booking.created',
-        source: 'api',
-        restaurantId: request.restaurant.id,
-        bookingId: inserted.id,
-        context: {
-          party_size: inserted.partySize,
-          start_at: inserted.startAt.toISOString(),
-          zone: request.input.zone ?? null,
-        },
-      })
-      const inline = await inlineAttempt(inserted, created.availability)
-      if (inline?.outcome !== 'confirmed') await startJobNow(inserted.id, created.jobId)
-      return createdAnswer(request, inserted, inline, started)
-    },
+    create,
+    /** how many intake requests are being answered right now */
+    intakeInFlight: () => intakeInFlight,
 
     async get(id: string): Promise<ApiBooking> {
       if (!uuidSchema.safeParse(id).success) throw notFound(`Booking ${id}`)

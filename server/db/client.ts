@@ -101,15 +101,12 @@ async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> 
   }
 }
 
-async function openPostgres(
-  databaseUrl: string,
-  poolSize: number,
-  timeouts: DatabaseTimeouts,
-): Promise<DatabaseHandle> {
+/** A bounded node-postgres pool (see DatabaseTimeouts): the engine's, or a side pool of its own. */
+function createPool(databaseUrl: string, poolSize: number, timeouts: DatabaseTimeouts, applicationName: string) {
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: poolSize,
-    application_name: 'maitre',
+    application_name: applicationName,
     connectionTimeoutMillis: timeouts.connectMs,
     statement_timeout: timeouts.statementMs,
     query_timeout: timeouts.queryMs,
@@ -127,6 +124,33 @@ async function openPostgres(
   pool.on('connect', (client) => {
     client.on('error', (error) => console.error('[db] connection lost:', error.message))
   })
+  return pool
+}
+
+/**
+ * Ends a pool, but returns after a bounded wait: pool.end() waits for every checked-out client,
+ * and after an outage one may sit on a dead socket until its query timeout (at most queryMs); the
+ * straggler ends by itself when its query times out.
+ */
+async function endPool(pool: pg.Pool): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const ended = await Promise.race([
+    pool.end().then(() => true),
+    new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), POOL_END_WAIT_MS)
+      timer.unref()
+    }),
+  ])
+  clearTimeout(timer)
+  if (!ended) console.error(`[db] the pool did not end within ${POOL_END_WAIT_MS} ms; leaving its connections`)
+}
+
+async function openPostgres(
+  databaseUrl: string,
+  poolSize: number,
+  timeouts: DatabaseTimeouts,
+): Promise<DatabaseHandle> {
+  const pool = createPool(databaseUrl, poolSize, timeouts, 'maitre')
   const db = drizzlePg(pool, { schema }) as unknown as Database
   let closed = false
   return {
@@ -141,19 +165,40 @@ async function openPostgres(
     async close() {
       if (closed) return
       closed = true
-      // pool.end() waits for every checked-out client; after an outage one may sit on a dead socket
-      // until its query timeout (at most queryMs), so close() returns after a bounded wait; the
-      // straggler ends by itself when its query times out
-      let timer: NodeJS.Timeout | undefined
-      const ended = await Promise.race([
-        pool.end().then(() => true),
-        new Promise<false>((resolve) => {
-          timer = setTimeout(() => resolve(false), POOL_END_WAIT_MS)
-          timer.unref()
-        }),
-      ])
-      clearTimeout(timer)
-      if (!ended) console.error(`[db] the pool did not end within ${POOL_END_WAIT_MS} ms; leaving its connections`)
+      await endPool(pool)
+    },
+  }
+}
+
+export interface SideDatabase {
+  db: Database
+  close(): Promise<void>
+}
+
+/**
+ * A small pool of its own on the same database, for work that must not queue behind the engine's
+ * pool (the V3 coordinator under an intake burst: a run is several round trips in a row, and each
+ * one waited behind every intake statement queued for the ten shared connections; ADR 017). Same
+ * bounds as the engine's pool. On PGlite (one connection by nature) it is the engine's database.
+ */
+export function openSideDatabase(
+  handle: DatabaseHandle,
+  options: { poolSize: number; applicationName: string; timeouts?: Partial<DatabaseTimeouts> },
+): SideDatabase {
+  if (handle.driver !== 'postgres' || !handle.databaseUrl) return { db: handle.db, close: async () => {} }
+  const pool = createPool(
+    handle.databaseUrl,
+    options.poolSize,
+    { ...DEFAULT_DATABASE_TIMEOUTS, ...options.timeouts },
+    options.applicationName,
+  )
+  let closed = false
+  return {
+    db: drizzlePg(pool, { schema }) as unknown as Database,
+    async close() {
+      if (closed) return
+      closed = true
+      await endPool(pool)
     },
   }
 }

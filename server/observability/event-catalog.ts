@@ -22,6 +22,14 @@ const nullableString = z.string().nullable()
 const open = <T extends z.ZodRawShape>(shape: T) => z.object(shape).passthrough()
 /** quote and attempt events: which pipeline did the work, and whether it was shadow work */
 const work = { pipeline: pipelineSchema, shadow: z.boolean() }
+/** how a coordinator run went: its whole duration (lock wait included) and its lock wait */
+const coordinatorRun = {
+  duration_ms: ms,
+  lock_wait_ms: ms,
+  // false: answered without the lock (a bulkhead refusal the process saw coming); optional: older rows
+  locked: z.boolean().optional(),
+  trigger: triggerSchema.optional(),
+}
 
 const flagRampEvent = open({
   ramp_id: z.string(),
@@ -105,19 +113,17 @@ export const EVENT_SCHEMAS = {
   'coordinator.started': open({ ...work, trigger: triggerSchema, lock_wait_ms: ms, attempt_number: z.number().int() }),
   'coordinator.finished': open({
     ...work,
+    ...coordinatorRun,
     outcome: coordinatorOutcomeSchema,
-    duration_ms: ms,
-    lock_wait_ms: ms,
     attempt_number: z.number().int(),
     reason: nullableString,
   }),
-  'coordinator.noop': open({ ...work, reason: noopReasonSchema, duration_ms: ms, lock_wait_ms: ms }),
+  'coordinator.noop': open({ ...work, ...coordinatorRun, reason: noopReasonSchema }),
   'coordinator.retry': open({
     ...work,
+    ...coordinatorRun,
     delay_ms: z.number().int().nonnegative(),
     reason: z.string(),
-    duration_ms: ms,
-    lock_wait_ms: ms,
     attempt_number: z.number().int(),
   }),
 

@@ -1,4 +1,4 @@
-import type { DatabaseHandle } from '../db/client.ts'
+import type { Database, DatabaseHandle } from '../db/client.ts'
 import type { EventRecorder } from '../observability/event-recorder.ts'
 import { createBreakerRegistry } from './breaker.ts'
 import { createDatabaseBulkhead } from './bulkhead.ts'
@@ -11,6 +11,8 @@ export interface V3ResilienceOptions {
   breakerThreshold?: number
   breakerHalfOpenAfterMs?: number
   bulkheadTtlMs?: number
+  /** the database the bulkhead's permits are taken on (the coordinator's pool); default the engine's */
+  bulkheadDb?: Database
   now?: () => Date
 }
 
@@ -38,7 +40,10 @@ export function createV3Resilience(handle: DatabaseHandle, events: EventRecorder
       })
     },
   })
-  const bulkhead = createDatabaseBulkhead(handle.db, { ttlMs: options.bulkheadTtlMs, now: options.now })
+  const bulkhead = createDatabaseBulkhead(options.bulkheadDb ?? handle.db, {
+    ttlMs: options.bulkheadTtlMs,
+    now: options.now,
+  })
   return {
     locks,
     breakers,

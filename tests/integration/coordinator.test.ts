@@ -1,3 +1,4 @@
+import crypto from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestEngine, type TestEngine } from '../helpers/test-engine.ts'
 import { insertBooking, seedRestaurant } from '../helpers/bookings.ts'
@@ -5,6 +6,7 @@ import { createCoordinator } from '../../server/assignment/pipelines/v3/coordina
 import { createV3Resilience } from '../../server/resilience/v3-resilience.ts'
 import { runAssignmentAttempt } from '../../server/assignment/attempt.ts'
 import { DEFAULT_KNOBS } from '../../server/assignment/quote.ts'
+import { seatThrough } from '../../server/assignment/confirm.ts'
 import type { AssignmentFaults } from '../../server/assignment/assignment-deps.ts'
 import { serveApi, type TestApi } from '../helpers/http.ts'
 import { waitFor } from '../helpers/wait.ts'
@@ -152,6 +154,138 @@ describe(`pipeline V3 coordinator (${driver})`, () => {
       { enabled: false },
       { actor: 'test', comment: 'test setup' },
     )
+  })
+
+  it('a bulkhead this process fills is refused before the lock, with no round trip; a permit held elsewhere is refused by the database', async () => {
+    await engine.flags.setRule(
+      'assignment.pipeline_v3_max_parallel',
+      { restaurantId: restaurantId },
+      { enabled: true, value: 1 },
+      { actor: 'test', comment: 'test setup' },
+    )
+    const occupier = await insertBooking(engine, restaurantId, { startAt: nextDay() })
+    const booking = await insertBooking(engine, restaurantId, { startAt: nextDay() })
+    const before = await footprint(booking.id)
+    const finalEvent = async () => {
+      await engine.events.flush()
+      const [row] = await sql(
+        `select context from observability_events where booking_id = $1 and event_type = 'coordinator.retry'
+          order by id desc limit 1`,
+        [booking.id],
+      )
+      return row?.context as Record<string, unknown> | undefined
+    }
+
+    const mine = await engine.v3.resilience.bulkhead.tryAcquire(restaurantId, occupier.id, 1)
+    expect(mine).not.toBeNull()
+    const refused = await engine.v3.coordinator.processBooking(booking.id, 'job', { restaurantId })
+    expect(refused).toMatchObject({ outcome: 'retry', delayMs: 2000, reason: 'BULKHEAD_FULL', lockWaitMs: 0 })
+    expect(await finalEvent()).toMatchObject({ reason: 'BULKHEAD_FULL', locked: false, trigger: 'job' })
+    expect(await footprint(booking.id)).toEqual(before)
+    await mine!.release()
+
+    // a permit of another process is not counted here: the lock is taken and the database refuses
+    const elsewhere = createV3Resilience(engine.database, engine.events)
+    const theirs = await elsewhere.bulkhead.tryAcquire(restaurantId, occupier.id, 1)
+    expect(theirs).not.toBeNull()
+    const byDatabase = await engine.v3.coordinator.processBooking(booking.id, 'job', { restaurantId })
+    expect(byDatabase).toMatchObject({ outcome: 'retry', reason: 'BULKHEAD_FULL' })
+    expect(await finalEvent()).toMatchObject({ reason: 'BULKHEAD_FULL', locked: true })
+    expect(await footprint(booking.id)).toEqual(before)
+    await theirs!.release()
+    await elsewhere.close()
+
+    expect((await engine.v3.coordinator.processBooking(booking.id, 'job', { restaurantId })).outcome).toBe('confirmed')
+    // every slot was given back: the next booking is admitted
+    const next = await insertBooking(engine, restaurantId, { startAt: nextDay() })
+    expect((await engine.v3.coordinator.processBooking(next.id, 'job', { restaurantId })).outcome).toBe('confirmed')
+    await engine.flags.setRule(
+      'assignment.pipeline_v3_max_parallel',
+      { restaurantId: restaurantId },
+      { enabled: false },
+      { actor: 'test', comment: 'test setup' },
+    )
+  })
+
+  it('the V3 seat is one statement: hold, assigned and confirm; a taken table writes nothing', async () => {
+    const startAt = nextDay()
+    const first = await insertBooking(engine, restaurantId, { startAt })
+    expect((await engine.v3.coordinator.processBooking(first.id, 'job')).outcome).toBe('confirmed')
+    const [held] = await sql(
+      `select table_id::text as id from table_allocations where booking_id = $1 and released_at is null`,
+      [first.id],
+    )
+    const second = await insertBooking(engine, restaurantId, { startAt, state: 'assignment_pending' })
+    await engine.stateMachine.walk(engine.db, [
+      { bookingId: second.id, to: 'assignment_in_progress', actor: 'coordinator', pipeline: 'v3' },
+    ])
+    const restaurant = { name: 'Bistro', timezone: 'UTC' }
+    const seat = (tableIds: string[]) =>
+      seatThrough(engine.db, {
+        booking: second,
+        restaurant,
+        restaurantId,
+        tableIds,
+        window: { start: second.startAt, end: second.endAt },
+        holdTtlMs: 60_000,
+        via: 'assigned',
+        fromStates: ['assignment_in_progress'],
+        tableCount: tableIds.length,
+        tableKeys: ['?'],
+        lastResult: {
+          source: 'job',
+          at: new Date().toISOString(),
+          success: true,
+          reason: null,
+          reasonCategory: null,
+          strategy: DEFAULT_KNOBS,
+          trigger: 'job',
+          durationMs: 1,
+          attemptId: null,
+        },
+        actor: 'coordinator',
+        now: new Date(),
+        attempt: {
+          id: crypto.randomUUID(),
+          number: 1,
+          pipeline: 'v3',
+          strategy: {},
+          trigger: 'job',
+          startedAt: new Date(),
+          elapsedMs: 1,
+          plan: { tableIds, tableKeys: [] },
+        },
+      })
+    const before = await footprint(second.id)
+    expect(await seat([held!.id as string])).toEqual({ ok: false, reason: 'HOLD_CONFLICT' })
+    expect(await footprint(second.id)).toEqual(before)
+
+    const [free] = await sql(
+      `select t.id::text as id from tables t where t.restaurant_id = $1 and t.capacity >= 2
+          and not exists (select 1 from table_allocations a where a.table_id = t.id and a.released_at is null
+                            and a."window" && tstzrange($2::timestamptz, $3::timestamptz, '[)'))
+        order by t.capacity limit 1`,
+      [restaurantId, second.startAt.toISOString(), second.endAt.toISOString()],
+    )
+    const seated = await seat([free!.id as string])
+    expect(seated).toMatchObject({ ok: true, seatedFrom: 'assignment_in_progress', fromState: 'assigned' })
+    expect(seated.ok && seated.stateVersion).toBe(before.version + 2)
+    expect(seated.ok && seated.assignedVersion).toBe(before.version + 1)
+    expect(await footprint(second.id)).toMatchObject({ state: 'confirmed', allocations: 1, emails: 1, attempts: 1 })
+    const history = await sql(
+      `select from_state, to_state, version from assignment_state_history where booking_id = $1 order by id desc limit 2`,
+      [second.id],
+    )
+    expect(history.reverse()).toEqual([
+      { from_state: 'assignment_in_progress', to_state: 'assigned', version: before.version + 1 },
+      { from_state: 'assigned', to_state: 'confirmed', version: before.version + 2 },
+    ])
+    const [allocation] = await sql(`select kind from table_allocations where booking_id = $1 and released_at is null`, [
+      second.id,
+    ])
+    expect(allocation).toEqual({ kind: 'assignment' })
+    // not open any more: nothing is held, nothing moves
+    expect(await seat([free!.id as string])).toEqual({ ok: false, reason: 'BOOKING_NOT_PENDING' })
   })
 
   it('never more than max_parallel in flight for a restaurant', async () => {

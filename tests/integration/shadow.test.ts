@@ -7,6 +7,8 @@ import { bookings } from '../../server/db/schema/bookings.ts'
 import { decideLegacy } from '../../server/assignment/steps/decide.ts'
 import { loadSnapshot } from '../../server/assignment/steps/snapshot.ts'
 import { DEFAULT_KNOBS } from '../../server/assignment/quote.ts'
+import { createShadowRunner } from '../../server/assignment/shadow/shadow-runner.ts'
+import { waitFor } from '../helpers/wait.ts'
 
 const driver = process.env.DATABASE_URL ? 'postgres' : 'pglite'
 
@@ -230,5 +232,43 @@ describe(`shadow mode (${driver})`, () => {
         { actor: 'test', comment: 'test setup' },
       )
     }
+  })
+
+  it('waits while intake is busy, runs once it is idle (or after its longest deferral)', async () => {
+    let busy = true
+    const runner = createShadowRunner(engine.assignment, { busy: () => busy, maxDeferMs: 60_000 })
+    const booking = await insertBooking(engine, restaurantId, {
+      startAt: new Date(Date.now() + 5 * 86_400_000),
+      state: 'assignment_pending',
+    })
+    const snapshot = await loadSnapshot(engine.assignment, booking)
+    const legacy = await decideLegacy(engine.assignment, booking, snapshot, {
+      pipeline: 'legacy',
+      shadow: false,
+      trigger: 'job',
+      attemptNumber: 1,
+      knobs: DEFAULT_KNOBS,
+    })
+    const request = {
+      booking,
+      legacy,
+      legacyOutcome: { outcome: 'queued', reason: null, tables: [] },
+      legacyDurationMs: 1,
+    }
+    const compared = async () =>
+      (await sql(`select count(*)::int as n from shadow_comparisons where booking_id = $1`, [booking.id]))[0]!.n
+    runner.schedule(request)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    expect(runner.stats()).toMatchObject({ pending: 1, compared: 0 })
+    expect(await compared()).toBe(0)
+    busy = false
+    await waitFor(async () => runner.stats().compared === 1 || undefined, 10_000, 'the shadow run')
+    expect(await compared()).toBe(1)
+
+    // steady traffic: a request that waited its longest deferral runs anyway
+    busy = true
+    const patient = createShadowRunner(engine.assignment, { busy: () => busy, maxDeferMs: 50 })
+    patient.schedule(request)
+    await waitFor(async () => patient.stats().compared === 1 || undefined, 10_000, 'the overdue shadow run')
   })
 })

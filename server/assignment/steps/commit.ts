@@ -5,7 +5,7 @@ import type { AssignmentDeps } from '../assignment-deps.ts'
 import type { Executor } from '../../db/client.ts'
 import { releaseMovedBooking, seatMovedBooking } from '../../db/queries/reseat.ts'
 import { AppError, SQLSTATE, sqlState } from '../../errors.ts'
-import { confirmHold, PIPELINE_CONFIRM_FROM, type ConfirmInput, type ConfirmResult } from '../confirm.ts'
+import { confirmHold, PIPELINE_CONFIRM_FROM, seatThrough, type ConfirmInput, type ConfirmResult } from '../confirm.ts'
 import { placeHold, releaseHold } from '../holds.ts'
 import { createStateMachine } from '../state-machine.ts'
 import type { AssignmentState, AttemptOutcome } from '../vocabulary.ts'
@@ -47,6 +47,18 @@ export interface CommitOptions {
   afterHold?: (plan: ChosenPlan, executor: Executor) => Promise<(() => void) | void>
   /** runs when a placed hold was given back (V3 moves the booking back out of assigned) */
   afterRelease?: (plan: ChosenPlan) => Promise<void>
+  /**
+   * V3 without moves: the hold, the move from one of `from` into `via` and the confirm are one
+   * statement (maitre_v3_seat), so afterHold and afterRelease do not run; the move is announced
+   * here. Plans with moves (re-seating) still take the hooks' path, inside their transaction.
+   */
+  seatVia?: { via: AssignmentState; from: readonly AssignmentState[]; pipeline: Decision['pipeline'] }
+  /**
+   * runs when the attempt did not confirm, beside the insert of its attempt row (V3 moves the
+   * booking out of the attempt here: one round trip of waiting instead of two); its error is
+   * thrown once the row is written
+   */
+  afterFailure?: (failure: { reason: string; bookingNotPending: boolean }) => Promise<void>
 }
 
 export interface CommitResult {
@@ -153,6 +165,32 @@ export async function commitDecision(
               },
             })
           }
+        } else if (options.seatVia) {
+          const seated = await seatThrough(deps.db, {
+            ...confirmInput(''),
+            restaurantId: booking.restaurantId,
+            tableIds: plan.tableIds,
+            window,
+            holdTtlMs: deps.holdTtlMs,
+            via: options.seatVia.via,
+            fromStates: options.seatVia.from,
+          })
+          if (!seated.ok) {
+            // as below: a taken table or an expired hold tries the next plan; a moved booking stops
+            reason = seated.reason
+            if (reason === 'HOLD_CONFLICT' || reason === 'HOLD_EXPIRED') continue
+            if (reason === 'BOOKING_NOT_PENDING') bookingNotPending = true
+            break
+          }
+          machine.announceWritten(booking, {
+            from: seated.seatedFrom,
+            to: options.seatVia.via,
+            version: seated.assignedVersion,
+            actor: options.actor,
+            pipeline: options.seatVia.pipeline,
+            reason: null,
+          })
+          confirmed = seated
         } else {
           const hold = await placeHold(deps.db, {
             restaurantId: booking.restaurantId,
@@ -236,6 +274,15 @@ export async function commitDecision(
     outcome: success ? 'confirmed' : 'failed',
     reason: reason ?? 'none',
   })
+  const alongside =
+    !success && options.afterFailure
+      ? options.afterFailure({ reason: reason ?? 'UNKNOWN', bookingNotPending })
+      : Promise.resolve()
+  // settled beside the row's insert below; its error is thrown after it
+  const followed = alongside.then(
+    () => null,
+    (error: unknown) => ({ error }),
+  )
   if (!attemptRecorded) {
     try {
       await deps.db.insert(assignmentAttempts).values({
@@ -256,6 +303,8 @@ export async function commitDecision(
       console.error('[assign] could not record attempt:', (error as Error).message)
     }
   }
+  const failed = await followed
+  if (failed) throw failed.error
   return {
     attemptId,
     success,

@@ -15,6 +15,12 @@ export interface TransitionRowInput {
   reason: string | null
   actor: string
   pipeline: string | null
+  /**
+   * the statement's own transaction commits without waiting for its WAL flush (synchronous_commit
+   * off for it): only for a statement run outside any transaction of the caller's, whose loss in a
+   * server crash is the same as the crash coming just before it (see the state machine's walk)
+   */
+  asyncCommit?: boolean
 }
 
 /**
@@ -43,6 +49,9 @@ export interface WalkRowInput extends Omit<TransitionRowInput, 'to'> {
  * bumped once per step, and one history row per step, as if each had been its own statement. One
  * round trip instead of one per step (each costs milliseconds under load), and a walk cannot stop
  * halfway. `movableFrom` applies to the first step (the state machine checked the rest of the path).
+ * The row is locked `for no key update`: enough to order the transitions of a booking (they all
+ * take it), while rows that only reference the booking (its attempt row, written beside a
+ * transition) need not wait for the transition's commit.
  */
 export async function walkBookingRow(db: Executor, input: WalkRowInput): Promise<Record<string, unknown> | undefined> {
   const { set } = input
@@ -50,7 +59,8 @@ export async function walkBookingRow(db: Executor, input: WalkRowInput): Promise
   if (steps === 0) throw new Error('walkBookingRow: the path names no state to move to')
   const result = await db.execute(sql`
     with current_row as (
-      select id, assignment_state, assignment_state_version from bookings where id = ${input.bookingId} for update
+      select id, assignment_state, assignment_state_version from bookings where id = ${input.bookingId}
+         for no key update
     ), steps as (
       select s.to_state, s.n::int as n from unnest(${`{${input.path.join(',')}}`}::text[]) with ordinality as s(to_state, n)
     ), updated as (
@@ -77,6 +87,7 @@ export async function walkBookingRow(db: Executor, input: WalkRowInput): Promise
         left join steps p on p.n = s.n - 1
     )
     select c.assignment_state::text as current_state, c.assignment_state_version as current_version, u.*
+           ${input.asyncCommit ? sql`, set_config('synchronous_commit', 'off', true) as async_commit` : sql``}
       from current_row c left join updated u on true`)
   return (result as unknown as { rows: Array<Record<string, unknown>> }).rows[0]
 }

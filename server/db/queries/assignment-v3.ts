@@ -1,5 +1,6 @@
 import { and, asc, count, eq, gt, lt, ne } from 'drizzle-orm'
 import type { Executor } from '../client.ts'
+import { runPrepared, type PreparedStatement } from '../prepared.ts'
 import { assignmentAttempts } from '../schema/assignment.ts'
 import { bookings } from '../schema/bookings.ts'
 
@@ -41,4 +42,78 @@ export async function countPipelineAttempts(db: Executor, bookingId: string, pip
     .from(assignmentAttempts)
     .where(and(eq(assignmentAttempts.bookingId, bookingId), eq(assignmentAttempts.pipeline, pipeline)))
   return Number(row?.n ?? 0)
+}
+
+const seatStatement: PreparedStatement = {
+  name: 'maitre_v3_seat_v1',
+  text: `select outcome, email_queued, state_version, from_state, assigned_version
+           from maitre_v3_seat($1::uuid, $2::uuid, $3::uuid, $4::uuid[], $5::timestamptz, $6::timestamptz,
+                               $7::timestamptz, $8::timestamptz, $9::text[], $10, $11::jsonb, $12, $13, $14, $15,
+                               $16, $17::uuid, $18::int, $19, $20::jsonb, $21, $22::timestamptz, $23::real,
+                               $24::jsonb)`,
+}
+
+export interface SeatRow {
+  outcome: string
+  email_queued: boolean
+  state_version: number | null
+  from_state: string | null
+  assigned_version: number | null
+}
+
+export interface SeatRowInput {
+  restaurantId: string
+  bookingId: string
+  holdId: string
+  tableIds: string[]
+  window: { start: Date; end: Date }
+  expiresAt: Date
+  now: Date
+  /** the states the machine lets into `via` that the caller acts from */
+  fromStates: readonly string[]
+  via: string
+  lastResult: unknown
+  actor: string
+  email: { kind: string; recipient: string; subject: string; body: string }
+  attempt: {
+    id: string
+    number: number
+    pipeline: string
+    strategy: unknown
+    trigger: string
+    startedAt: Date
+    elapsedMs: number
+    plan: unknown
+  }
+}
+
+/** maitre_v3_seat (migration 0014): hold, move into `via`, confirm; one statement, one transaction. */
+export async function seatV3Row(db: Executor, input: SeatRowInput): Promise<SeatRow | undefined> {
+  const [row] = await runPrepared<SeatRow>(db, seatStatement, [
+    input.restaurantId,
+    input.bookingId,
+    input.holdId,
+    `{${input.tableIds.join(',')}}`,
+    input.window.start.toISOString(),
+    input.window.end.toISOString(),
+    input.expiresAt.toISOString(),
+    input.now.toISOString(),
+    `{${input.fromStates.join(',')}}`,
+    input.via,
+    JSON.stringify(input.lastResult),
+    input.actor,
+    input.email.kind,
+    input.email.recipient,
+    input.email.subject,
+    input.email.body,
+    input.attempt.id,
+    input.attempt.number,
+    input.attempt.pipeline,
+    JSON.stringify(input.attempt.strategy),
+    input.attempt.trigger,
+    input.attempt.startedAt.toISOString(),
+    input.attempt.elapsedMs,
+    JSON.stringify(input.attempt.plan),
+  ])
+  return row
 }

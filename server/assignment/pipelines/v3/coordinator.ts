@@ -5,7 +5,7 @@ import { findBookingById } from '../../../db/queries/bookings.ts'
 import type { Booking } from '../../../db/schema/bookings.ts'
 import type { EventType } from '../../../observability/event-catalog.ts'
 import { InfrastructureError, type BreakerRegistry } from '../../../resilience/breaker.ts'
-import type { DatabaseBulkhead } from '../../../resilience/bulkhead.ts'
+import type { BulkheadPermit, BulkheadReservation, DatabaseBulkhead } from '../../../resilience/bulkhead.ts'
 import type { LockManager } from '../../../resilience/locks.ts'
 import type { AssignmentDeps } from '../../assignment-deps.ts'
 import { DEFAULT_KNOBS } from '../../quote.ts'
@@ -14,16 +14,17 @@ import { retryPolicyV2, type RetryTimings } from '../../retry-policy.ts'
 import {
   createStateMachine,
   IllegalTransitionError,
+  type CommitOptions,
   OPEN_STATES,
   VersionConflictError,
   type TransitionInput,
 } from '../../state-machine.ts'
 import { commitDecision } from '../../steps/commit.ts'
 import { reseatForDecision } from '../../steps/reseat.ts'
-import { loadSnapshot } from '../../steps/snapshot.ts'
+import { loadSnapshot, type AvailabilitySnapshot } from '../../steps/snapshot.ts'
 import type { AssignmentState, NoopReason, Trigger } from '../../vocabulary.ts'
 import { selectPipeline } from '../select.ts'
-import { decideV3 } from './decide-v3.ts'
+import { decideV3, loadCompeting } from './decide-v3.ts'
 
 /** What the coordinator decided for a booking (the plan's outcomes). */
 export type CoordinatorAnswer =
@@ -118,7 +119,7 @@ export function createCoordinator(deps: AssignmentDeps, resilience: V3Resilience
   }
 
   /** Moves the booking out of the attempt (retry, manual review, failed); tolerates a lost race. */
-  async function leaveAttempt(booking: Booking, to: AssignmentState, reason: string) {
+  async function leaveAttempt(booking: Booking, to: AssignmentState, reason: string, commit: CommitOptions = {}) {
     try {
       await machine.transition(
         deps.db,
@@ -127,6 +128,7 @@ export function createCoordinator(deps: AssignmentDeps, resilience: V3Resilience
           reason,
           set: to === 'manual_review' || to === 'failed' ? { manualReviewReason: reason } : undefined,
         }),
+        commit,
       )
     } catch (error) {
       if (!(error instanceof VersionConflictError))
@@ -135,9 +137,26 @@ export function createCoordinator(deps: AssignmentDeps, resilience: V3Resilience
   }
 
   async function attempt(booking: Booking, attemptNumber: number, trigger: Trigger): Promise<CoordinatorAnswer> {
-    const snapshot = await loadSnapshot(deps, booking)
     const path = pathToInProgress(booking.assignmentState)
+    // the look-ahead's read depends on nothing the walk changes: it runs beside the snapshot's
+    // (decide awaits it; an answer before decide leaves it unread, so its error is caught here)
+    const competing = loadCompeting(deps, booking)
+    competing.catch(() => {})
+    const walk = async () => {
+      if (path.length === 0) return
+      // lost in a server crash, the walk is the crash coming just before it: the booking is where
+      // it was, nothing outside the database saw it; the confirm's synchronous commit flushes it
+      await machine.walk(
+        deps.db,
+        path.map((to, index) =>
+          step(booking, to, index === 0 ? { expectedVersion: booking.assignmentStateVersion } : {}),
+        ),
+        { asyncCommit: true },
+      )
+    }
+    let snapshot: AvailabilitySnapshot
     if (path[0] === 'capacity_verified') {
+      snapshot = await loadSnapshot(deps, booking)
       // could this floor ever seat the party? the planner with every table free
       const capacity = quoteTables({
         tables: snapshot.floor.tables,
@@ -162,15 +181,12 @@ export function createCoordinator(deps: AssignmentDeps, resilience: V3Resilience
         )
         return { outcome: 'manual_review', reason: capacity.reason, state: 'failed' }
       }
-    }
-    await stillV3(booking)
-    if (path.length > 0) {
-      await machine.walk(
-        deps.db,
-        path.map((to, index) =>
-          step(booking, to, index === 0 ? { expectedVersion: booking.assignmentStateVersion } : {}),
-        ),
-      )
+      await stillV3(booking)
+      await walk()
+    } else {
+      // nothing to verify first (a retry): the walk and the snapshot's read wait together
+      await stillV3(booking)
+      ;[snapshot] = await Promise.all([loadSnapshot(deps, booking), walk()])
     }
 
     await deps.faults?.beforeV3Decide?.(booking.id)
@@ -183,17 +199,23 @@ export function createCoordinator(deps: AssignmentDeps, resilience: V3Resilience
       trigger,
       attemptNumber,
       knobs: DEFAULT_KNOBS,
+      competing,
     })
     // no free plan: online re-seating may make room (flag assignment.reseat); the commit writes
     // its moves with the hold and the confirm, in one transaction
     const reseated = await reseatForDecision(deps, booking, decision)
     if (reseated) decision = { ...decision, plans: [reseated], reason: null }
     await stillV3(booking)
+    // how the attempt ends when it did not confirm; the move out of it runs beside the attempt row
+    let exit: CoordinatorAnswer | null = null
     const committed = await commitDecision(deps, booking, decision, {
       startedAt,
       started,
       actor: ACTOR,
       confirmFrom: ['assigned'],
+      // hold, assigned and confirm in one statement (one round trip instead of three)
+      seatVia: { via: 'assigned', from: ['assignment_in_progress'], pipeline: 'v3' },
+      // plans with moves (re-seating) hold and confirm inside their own transaction
       afterHold: async (_plan, executor) => {
         const applied = await machine.apply(executor, step(booking, 'assigned', { from: ['assignment_in_progress'] }))
         return () => machine.announce(applied)
@@ -201,41 +223,39 @@ export function createCoordinator(deps: AssignmentDeps, resilience: V3Resilience
       afterRelease: async () => {
         await machine.transition(deps.db, step(booking, 'assignment_in_progress', { from: ['assigned'] }))
       },
+      afterFailure: async ({ reason, bookingNotPending }) => {
+        // the booking moved on (terminal), or the database failed (thrown below, for the breaker)
+        if (bookingNotPending || reason === 'DB_ERROR') return
+        const category = reasonCategory(reason)
+        if (category === HARD) {
+          exit = { outcome: 'manual_review', reason, state: 'failed' }
+          await leaveAttempt(booking, 'failed', reason)
+          return
+        }
+        const next = policy.afterFailure(attemptNumber, category, random)
+        if (!next.retry) {
+          exit = { outcome: 'manual_review', reason, state: 'manual_review' }
+          await leaveAttempt(booking, 'manual_review', reason)
+          return
+        }
+        exit = { outcome: 'retry', delayMs: next.delayMs, reason }
+        // lost in a crash, the booking stays in assignment_in_progress, which the retry (its job,
+        // enqueued durably) goes on from
+        await leaveAttempt(booking, 'assignment_pending', reason, { asyncCommit: true })
+      },
     })
     if (committed.success) return { outcome: 'confirmed', tableKeys: committed.tableKeys, attemptNumber }
-    const reason = committed.reason ?? 'UNKNOWN'
     if (committed.bookingNotPending) return { outcome: 'noop', reason: 'terminal_state' }
-    if (reason === 'DB_ERROR')
+    if (committed.reason === 'DB_ERROR' || !exit)
       throw new InfrastructureError(`attempt ${attemptNumber} of ${booking.id} hit the database`)
-    const category = reasonCategory(reason)
-    if (category === HARD) {
-      await leaveAttempt(booking, 'failed', reason)
-      return { outcome: 'manual_review', reason, state: 'failed' }
-    }
-    const next = policy.afterFailure(attemptNumber, category, random)
-    if (!next.retry) {
-      await leaveAttempt(booking, 'manual_review', reason)
-      return { outcome: 'manual_review', reason, state: 'manual_review' }
-    }
-    await leaveAttempt(booking, 'assignment_pending', reason)
-    return { outcome: 'retry', delayMs: next.delayMs, reason }
+    return exit
   }
 
   // the restaurant of each booking in flight, for its final event (no second read of the booking)
   const seenRestaurant = new Map<string, string>()
 
-  async function underLock(
-    bookingId: string,
-    trigger: Trigger,
-    lockWait: number,
-    cleanup: Array<Promise<unknown>>,
-  ): Promise<CoordinatorAnswer> {
-    // read together (one round trip of waiting, not two); the count is wasted only on a refusal
-    const [booking, earlierAttempts] = await Promise.all([
-      findBookingById(deps.db, bookingId),
-      countPipelineAttempts(deps.db, bookingId, 'v3'),
-    ])
-    if (booking) seenRestaurant.set(bookingId, booking.restaurantId)
+  /** The answers that need no bulkhead permit: nothing to do, switched, past the cutoff, breaker open. */
+  async function answerBeforeBulkhead(booking: Booking | null | undefined): Promise<CoordinatorAnswer | null> {
     if (!booking || booking.status !== 'pending_allocation' || !OPEN_STATES.includes(booking.assignmentState))
       return { outcome: 'noop', reason: 'terminal_state' }
     if ((await selectPipeline(deps.flags, booking)).pipeline !== 'v3')
@@ -248,15 +268,52 @@ export function createCoordinator(deps: AssignmentDeps, resilience: V3Resilience
       )
       return { outcome: 'manual_review', reason: 'CUTOFF', state: 'manual_review' }
     }
-    const breaker = resilience.breakers
-    // open and not yet due for its half-open probe: answer without touching the database
-    const openFor = breaker.retryAfterMs(booking.restaurantId)
+    // open and not yet due for its half-open probe: answer without touching the booking
+    const openFor = resilience.breakers.retryAfterMs(booking.restaurantId)
     if (openFor > 0) return { outcome: 'retry', delayMs: openFor, reason: 'CIRCUIT_OPEN' }
+    return null
+  }
 
+  async function underLock(
+    bookingId: string,
+    trigger: Trigger,
+    lockWait: number,
+    cleanup: Array<Promise<unknown>>,
+    reservation: BulkheadReservation | null,
+  ): Promise<CoordinatorAnswer> {
+    // read together (one round trip of waiting, not three): the booking, its attempt count and,
+    // with a local slot taken before the lock, its bulkhead permit; the count and the permit are
+    // wasted only when the booking turns out to need no run (the permit is then given back beside
+    // the lock, like every permit)
+    const giveBack = (permit: BulkheadPermit | null | undefined) => {
+      if (permit) cleanup.push(permit.release().catch(() => {}))
+    }
+    const [read, counted, acquired] = await Promise.allSettled([
+      findBookingById(deps.db, bookingId),
+      countPipelineAttempts(deps.db, bookingId, 'v3'),
+      reservation ? reservation.acquire(bookingId) : Promise.resolve(undefined),
+    ])
+    // a failed read must not keep a permit taken beside it
+    if (read.status === 'rejected' || counted.status === 'rejected' || acquired.status === 'rejected') {
+      if (acquired.status === 'fulfilled') giveBack(acquired.value)
+      throw [read, counted, acquired].find((r) => r.status === 'rejected')!.reason
+    }
+    const [booking, earlierAttempts, early] = [read.value, counted.value, acquired.value]
+    if (booking) seenRestaurant.set(bookingId, booking.restaurantId)
+    const before = await answerBeforeBulkhead(booking)
+    if (before || !booking) {
+      giveBack(early)
+      return before ?? { outcome: 'noop', reason: 'terminal_state' }
+    }
     const context = { restaurantId: booking.restaurantId, bookingId: booking.id }
     const max = Math.max(1, await deps.flags.number('assignment.pipeline_v3_max_parallel', context))
-    const permit = await resilience.bulkhead.tryAcquire(booking.restaurantId, booking.id, max)
+    let permit = early
+    if (permit === undefined || reservation?.restaurantId !== booking.restaurantId) {
+      giveBack(permit)
+      permit = await resilience.bulkhead.tryAcquire(booking.restaurantId, booking.id, max)
+    }
     if (!permit) return { outcome: 'retry', delayMs: BULKHEAD_RETRY_MS, reason: 'BULKHEAD_FULL' }
+    const breaker = resilience.breakers
     try {
       const attemptNumber = earlierAttempts + 1
       emit('coordinator.started', booking, {
@@ -306,19 +363,55 @@ export function createCoordinator(deps: AssignmentDeps, resilience: V3Resilience
     }
   }
 
+  /**
+   * Before the lock: a local bulkhead slot for the booking's restaurant, or the refusal this
+   * process can see coming (its own permits and acquires in flight fill the bulkhead).
+   */
+  async function slotBeforeLock(bookingId: string, restaurantId: string) {
+    // an open breaker keeps its own answer (CIRCUIT_OPEN, under the lock as before)
+    if (resilience.breakers.retryAfterMs(restaurantId) > 0) return { reservation: null, refused: null }
+    const max = Math.max(1, await deps.flags.number('assignment.pipeline_v3_max_parallel', { restaurantId, bookingId }))
+    const reservation = resilience.bulkhead.reserve(restaurantId, max)
+    if (reservation) return { reservation, refused: null }
+    seenRestaurant.set(bookingId, restaurantId)
+    const refused: CoordinatorAnswer = { outcome: 'retry', delayMs: BULKHEAD_RETRY_MS, reason: 'BULKHEAD_FULL' }
+    return { reservation: null, refused }
+  }
+
   return {
-    async processBooking(bookingId: string, trigger: Trigger = 'coordinator'): Promise<CoordinatorResult> {
+    /**
+     * `known` is the booking's restaurant when the caller has it (intake, the job): the bulkhead
+     * slot is then taken before the lock, and a bulkhead this process alone keeps full is refused
+     * with no round trip at all (under a burst most runs are refusals, and each cost a lock, two
+     * reads and the acquire). The refusal is the one the database would give (retry 2000 ms,
+     * booking untouched); the checks it skips (terminal state, cutoff) run on the retry.
+     */
+    async processBooking(
+      bookingId: string,
+      trigger: Trigger = 'coordinator',
+      known?: { restaurantId: string },
+    ): Promise<CoordinatorResult> {
       const started = performance.now()
-      const lease = await resilience.locks.acquire(`booking:${bookingId}`, { waitMs: lockWaitMs, ttlMs: lockTtlMs })
       let walked: CoordinatorAnswer
-      let lockWait = lockWaitMs
+      let lockWait = 0
+      let locked = false
       let restaurantId: string | null = null
-      if (!lease) walked = { outcome: 'noop', reason: 'lock_contention' }
-      else {
+      const { reservation, refused } = known
+        ? await slotBeforeLock(bookingId, known.restaurantId)
+        : { reservation: null, refused: null }
+      const lease = refused
+        ? null
+        : await resilience.locks.acquire(`booking:${bookingId}`, { waitMs: lockWaitMs, ttlMs: lockTtlMs })
+      if (refused) walked = refused
+      else if (!lease) {
+        lockWait = lockWaitMs
+        walked = { outcome: 'noop', reason: 'lock_contention' }
+      } else {
+        locked = true
         lockWait = lease.waitedMs
         const cleanup: Array<Promise<unknown>> = []
         try {
-          walked = await underLock(bookingId, trigger, lockWait, cleanup)
+          walked = await underLock(bookingId, trigger, lockWait, cleanup, reservation)
         } catch (error) {
           console.error(`[coordinator] ${bookingId}:`, error)
           walked = { outcome: 'retry', delayMs: options.timings.transientBaseMs, reason: 'DB_ERROR' }
@@ -326,12 +419,14 @@ export function createCoordinator(deps: AssignmentDeps, resilience: V3Resilience
           await Promise.all([lease.release(), ...cleanup])
         }
       }
+      // a slot the run did not turn into a permit (an answer before the bulkhead step)
+      reservation?.cancel()
       const durationMs = performance.now() - started
       const result = { ...walked, bookingId, durationMs, lockWaitMs: lockWait } as CoordinatorResult
       restaurantId = seenRestaurant.get(bookingId) ?? null
       seenRestaurant.delete(bookingId)
       const subject = { id: bookingId, restaurantId }
-      const common = { duration_ms: durationMs, lock_wait_ms: lockWait }
+      const common = { duration_ms: durationMs, lock_wait_ms: lockWait, locked, trigger }
       if (result.outcome === 'noop') emit('coordinator.noop', subject, { ...common, reason: result.reason })
       else if (result.outcome === 'retry')
         emit('coordinator.retry', subject, {

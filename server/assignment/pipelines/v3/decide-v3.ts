@@ -22,11 +22,27 @@ const LOOK_AHEAD_CANDIDATES = 6
  * When every strategy fails, the reason is optimal_fit's (the planner's reasons do not depend
  * on the strategy).
  */
+/** The look-ahead's read: the restaurant's other open bookings overlapping this one. */
+export function loadCompeting(deps: Pick<AssignmentDeps, 'db'>, booking: Booking) {
+  return listCompetingBookings(deps.db, {
+    restaurantId: booking.restaurantId,
+    bookingId: booking.id,
+    start: booking.startAt,
+    end: booking.endAt,
+    limit: LOOK_AHEAD_LIMIT,
+  })
+}
+
+export type CompetingBookings = Awaited<ReturnType<typeof loadCompeting>>
+
 export async function decideV3(
   deps: AssignmentDeps,
   booking: Booking,
   snapshot: AvailabilitySnapshot,
-  options: DecideOptions,
+  options: DecideOptions & {
+    /** the look-ahead's read, started earlier by the caller (the coordinator reads it beside the snapshot) */
+    competing?: Promise<CompetingBookings>
+  },
 ): Promise<Decision> {
   const started = performance.now()
   const window = { start: booking.startAt, end: booking.endAt }
@@ -61,13 +77,7 @@ export async function decideV3(
   let plans: ChosenPlan[] = []
   if (candidates.length > 0) {
     reason = null
-    const competing = await listCompetingBookings(deps.db, {
-      restaurantId: booking.restaurantId,
-      bookingId: booking.id,
-      start: booking.startAt,
-      end: booking.endAt,
-      limit: LOOK_AHEAD_LIMIT,
-    })
+    const competing = await (options.competing ?? loadCompeting(deps, booking))
     const scored = scorePlans(shortlist(candidates), {
       tables: snapshot.floor.tables,
       adjacency: snapshot.floor.adjacency,

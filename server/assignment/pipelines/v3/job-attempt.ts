@@ -20,7 +20,7 @@ export async function runV3JobAttempt(
   booking: Booking,
   attemptsSoFar: number,
 ): Promise<AttemptOutcome> {
-  const result = await coordinator.processBooking(booking.id, 'job')
+  const result = await coordinator.processBooking(booking.id, 'job', { restaurantId: booking.restaurantId })
   const attemptsUsed =
     result.outcome === 'confirmed' ? Math.max(attemptsSoFar + 1, result.attemptNumber) : attemptsSoFar + 1
   switch (result.outcome) {
