@@ -1,4 +1,4 @@
-// Planner A/B (`npm run bench:planner-ab -- [--before REF] [--passes N]`): the planner of an
+// Planner A/B (`npm run bench:planner-ab -- [--before REF] [--passes N] [--runs N]`): the planner of an
 // earlier commit (default 1de66df, the planner before issue 9) against the working tree's, in one
 // process, on the typical floors of bench:planner (bench/planner/scenarios.ts).
 //
@@ -32,6 +32,8 @@ const option = (name: string, fallback: string): string => {
 }
 const beforeRef = option('before', '1de66df')
 const passes = Math.max(3, Number(option('passes', '7')))
+/** child processes per scenario; the median of their ratios is reported */
+const runs = Math.max(1, Number(option('runs', '3')))
 
 /** The planner/ folder of `ref`, exported with git archive into a scratch folder. */
 function exportPlanner(ref: string): { dir: string; cleanup: () => void } {
@@ -114,16 +116,20 @@ function runScenarios(dir: string): Row[] {
   const rows: Row[] = []
   const self = fileURLToPath(import.meta.url)
   for (let index = 0; index < typicalScenarios().length; index++) {
-    const child = spawnSync(
-      process.execPath,
-      [...process.execArgv, self, '--child', dir, '--scenario', String(index), '--passes', String(passes)],
-      { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
-    )
-    const last = child.stdout.trim().split('\n').pop() ?? ''
-    if (child.status !== 0 || !last.startsWith('{')) {
-      throw new Error(`scenario ${index} failed (exit ${child.status}): ${child.stderr.slice(-2000)}`)
+    const measured: Row[] = []
+    for (let run = 0; run < runs; run++) {
+      const child = spawnSync(
+        process.execPath,
+        [...process.execArgv, self, '--child', dir, '--scenario', String(index), '--passes', String(passes)],
+        { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
+      )
+      const last = child.stdout.trim().split('\n').pop() ?? ''
+      if (child.status !== 0 || !last.startsWith('{')) {
+        throw new Error(`scenario ${index} failed (exit ${child.status}): ${child.stderr.slice(-2000)}`)
+      }
+      measured.push(JSON.parse(last) as Row)
     }
-    const row = JSON.parse(last) as Row
+    const row = medianRow(measured)
     rows.push(row)
     console.log(
       `${row.name.padEnd(66)} before ${row.before.meanUs} / ${row.before.p99Us} us  now ${row.now.meanUs} / ` +
@@ -131,6 +137,31 @@ function runScenarios(dir: string): Row[] {
     )
   }
   return rows
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length === 0 ? 0 : (s[Math.floor(s.length / 2)] as number)
+}
+
+/** A scenario's runs in one row: the median of each figure and of each run's ratios. */
+function medianRow(measured: Row[]): Row {
+  const first = measured[0] as Row
+  const dist = (pick: (r: Row) => Distribution): Distribution => ({
+    meanUs: median(measured.map((r) => pick(r).meanUs)),
+    p50Us: median(measured.map((r) => pick(r).p50Us)),
+    p99Us: median(measured.map((r) => pick(r).p99Us)),
+    maxUs: median(measured.map((r) => pick(r).maxUs)),
+  })
+  return {
+    name: first.name,
+    quotes: first.quotes,
+    before: dist((r) => r.before),
+    now: dist((r) => r.now),
+    ratioMean: median(measured.map((r) => r.ratioMean)),
+    ratioP99: median(measured.map((r) => r.ratioP99)),
+    identicalAnswersPct: Math.min(...measured.map((r) => r.identicalAnswersPct)),
+  }
 }
 
 if (args.includes('--child')) {
@@ -149,10 +180,6 @@ try {
   before.cleanup()
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length === 0 ? 0 : (s[Math.floor(s.length / 2)] as number)
-}
 const summary = {
   scenarios: rows.length,
   medianRatioMean: median(rows.map((r) => r.ratioMean)),
@@ -166,6 +193,7 @@ const report = {
   generatedAt: new Date().toISOString(),
   before: beforeRef,
   passes,
+  runs,
   machine: {
     cpu: os.cpus()[0]?.model ?? 'unknown',
     cores: os.cpus().length,
@@ -182,9 +210,10 @@ const section = [
   '<!-- planner-ab:start -->',
   '## Planner A/B (`npm run bench:planner-ab`)',
   '',
-  `The planner of commit ${beforeRef} (before issue 9) and the working tree's, in one process, on the typical ` +
+  `The planner of commit ${beforeRef} (before issue 9) and the working tree's, side by side in one process, on the typical ` +
     `floors of bench:planner (up to 2,000 quotes each): ${passes} interleaved passes, per quote the fastest pass ` +
-    'counts. Ratios are now / before. Raw numbers: `bench/results/planner-ab.json`. ' +
+    `counts; each scenario runs ${runs} times, each time in a fresh process, and the medians are shown (ratios: ` +
+    "the median of the runs' now / before). Raw numbers: `bench/results/planner-ab.json`. " +
     `Machine: ${report.machine.cpu}, ${report.machine.cores} cores, Node ${report.machine.node}; generated ` +
     `${report.generatedAt}; load average at the end ${report.machine.loadAverageAtEnd.join(' / ')}.`,
   '',
