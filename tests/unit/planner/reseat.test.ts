@@ -190,6 +190,36 @@ describe('findReseating: fewest moves, exact against brute force', () => {
     throw new Error('no instance needed a move')
   })
 
+  it('proves a full floor has no rearrangement from capacity, before searching (no budget spent)', () => {
+    // six two-tops, six pairs whose staggered windows all cover 19:30: seven parties at one instant
+    const tables: TableSpec[] = Array.from({ length: 6 }, (_, index) => ({ id: `t${index}`, zoneId: 'z', capacity: 2 }))
+    const movable: MovableBooking[] = tables.map((table, index) => {
+      const start = 18 * H + index * (H / 4)
+      return {
+        id: `pair-${index}`,
+        partySize: 2,
+        window: { start, end: start + 2 * H },
+        tableIds: [table.id],
+        zoneId: null,
+      }
+    })
+    const input: ReseatInput = {
+      tables,
+      adjacency: [],
+      fixedBusy: [],
+      movable,
+      request: { partySize: 2, window: { start: 19.5 * H, end: 21.5 * H } },
+      maxNodes: 1,
+    }
+    expect(bruteForceMoves(input)).toBeNull()
+    expect(findReseating(input)).toMatchObject({ ok: false, reason: 'NO_REARRANGEMENT', stats: { nodes: 0 } })
+    // one pair ends before 19:30: the proof does not apply, and the search finds the free table
+    const earlier = movable.map((booking, index) =>
+      index === 0 ? { ...booking, window: { start: 17 * H, end: 19.5 * H } } : booking,
+    )
+    expect(findReseating({ ...input, movable: earlier, maxNodes: 50_000 })).toMatchObject({ ok: true })
+  })
+
   it('chains moves: a booking moved to make room may displace one that does not overlap the new booking', () => {
     const tables: TableSpec[] = ['a', 'b', 'c', 'd'].map((id) => ({ id, zoneId: 'z', capacity: id === 'c' ? 4 : 2 }))
     const input: ReseatInput = {
