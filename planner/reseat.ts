@@ -45,6 +45,9 @@ export interface ReseatStats {
   depth: number
 }
 
+/** search nodes after which a search that has not succeeded tries the capacity proof */
+export const PROOF_AFTER_NODES = 256
+
 const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) =>
   a.start < b.end && b.start < a.end
 
@@ -63,8 +66,9 @@ const overlaps = (a: { start: number; end: number }, b: { start: number; end: nu
  * plan that rearrangement gives it. Candidate plans are the planner's minimal valid plans (no valid
  * proper subset) on the tables no fixed window blocks: wherever a larger plan fits, its minimal
  * subset fits too, so dropping supersets loses no rearrangement. Deterministic for a given input.
- * Before searching, a capacity proof (provablyImpossible) answers NO_REARRANGEMENT for a window
- * that cannot hold everyone at some instant: without it such searches ran to their node budget.
+ * A search still running after PROOF_AFTER_NODES nodes tries a capacity proof (provablyImpossible)
+ * that answers NO_REARRANGEMENT for a window that cannot hold everyone at some instant: without it
+ * such searches ran to their node budget.
  */
 export function findReseating(input: ReseatInput): ReseatResult {
   const stats: ReseatStats = { affected: 0, nodes: 0, depth: 0 }
@@ -127,22 +131,22 @@ export function findReseating(input: ReseatInput): ReseatResult {
     return plans
   }
 
-  if (
+  // the capacity proof costs a planner call per kind of booking around: only a search that has not
+  // succeeded within PROOF_AFTER_NODES pays it (most successful ones need a move or two)
+  const impossible = () =>
     provablyImpossible(
       input,
       newPlans.map((plan) => plan.tableIds),
       // every plan a booking may end at: its minimal plans, and where it sits now
       bookings.map((booking) => ({ window: booking.window, plans: () => [booking.current, ...minimalOf(booking)] })),
     )
-  ) {
-    return { ok: false, reason: 'NO_REARRANGEMENT', stats }
-  }
 
   // the new booking and the moved bookings, at their chosen plans
   const placed: Array<{ index: number | null; window: { start: number; end: number }; plan: string[] }> = []
   const moved = new Set<number>()
   const maxNodes = input.maxNodes ?? 200_000
-  let exhausted = false
+  /** why the search stopped early: its node budget, or the capacity proof */
+  let stopped: 'budget' | 'proof' | null = null
 
   /** movable bookings still at their current tables that clash with a placed one, in input order */
   const clashing = (): number[] => {
@@ -162,7 +166,11 @@ export function findReseating(input: ReseatInput): ReseatResult {
 
   const visit = (movesLeft: number): boolean => {
     if (++stats.nodes > maxNodes) {
-      exhausted = true
+      stopped = 'budget'
+      return false
+    }
+    if (stats.nodes === PROOF_AFTER_NODES && impossible()) {
+      stopped = 'proof'
       return false
     }
     const pending = clashing()
@@ -187,7 +195,7 @@ export function findReseating(input: ReseatInput): ReseatResult {
       if (visit(movesLeft - 1)) return true
       placed.pop()
       moved.delete(index)
-      if (exhausted) return false
+      if (stopped) return false
     }
     return false
   }
@@ -208,9 +216,9 @@ export function findReseating(input: ReseatInput): ReseatResult {
         stats.affected = plansOf.size
         return { ok: true, plan, moves, stats }
       }
-      if (exhausted) {
+      if (stopped) {
         stats.affected = plansOf.size
-        return { ok: false, reason: 'SEARCH_BUDGET_EXHAUSTED', stats }
+        return { ok: false, reason: stopped === 'budget' ? 'SEARCH_BUDGET_EXHAUSTED' : 'NO_REARRANGEMENT', stats }
       }
     }
   }
