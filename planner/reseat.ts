@@ -138,7 +138,11 @@ export function findReseating(input: ReseatInput): ReseatResult {
       input,
       newPlans.map((plan) => plan.tableIds),
       // every plan a booking may end at: its minimal plans, and where it sits now
-      bookings.map((booking) => ({ window: booking.window, plans: () => [booking.current, ...minimalOf(booking)] })),
+      bookings.map((booking) => ({
+        window: booking.window,
+        current: booking.current,
+        plans: () => minimalOf(booking),
+      })),
     )
 
   // the new booking and the moved bookings, at their chosen plans
@@ -248,10 +252,10 @@ function minimal(plans: string[][]): string[][] {
  * windows miss the instant, and plans' time extents, are ignored, so it proves less than the
  * search, never more.
  */
-function provablyImpossible(
+export function provablyImpossible(
   input: ReseatInput,
   newPlans: string[][],
-  movable: Array<{ window: { start: number; end: number }; plans: () => string[][] }>,
+  movable: Array<{ window: { start: number; end: number }; current: string[]; plans: () => string[][] }>,
 ): boolean {
   const capacity = new Map(input.tables.map((table) => [table.id, table.capacity]))
   const seats = (plan: string[]) => plan.reduce((sum, id) => sum + (capacity.get(id) ?? 0), 0)
@@ -264,14 +268,19 @@ function provablyImpossible(
     const blocked = new Set(
       input.fixedBusy.filter((busy) => busy.start <= instant && instant < busy.end).map((busy) => busy.tableId),
     )
+    // a booking may always stay where it sits, even at a table a fixed window covers: the search
+    // never checks a booking that does not move against them (a caller may pass windows that only
+    // keep tables from the new booking and from bookings moved for it: peak pacing's held tables)
     const present = [
-      newPlans,
-      ...movable.filter((b) => b.window.start <= instant && instant < b.window.end).map((b) => b.plans()),
+      { stays: null, plans: newPlans },
+      ...movable
+        .filter((b) => b.window.start <= instant && instant < b.window.end)
+        .map((b) => ({ stays: b.current, plans: b.plans() })),
     ]
     const copies: string[][] = []
     let needed = 0
-    for (const plans of present) {
-      const usable = plans.filter((plan) => plan.every((id) => !blocked.has(id)))
+    for (const { stays, plans } of present) {
+      const usable = [...(stays ? [stays] : []), ...plans.filter((plan) => plan.every((id) => !blocked.has(id)))]
       if (usable.length === 0) return true
       const tables = [...new Set(usable.flat())].sort()
       const fewest = Math.min(...usable.map((plan) => plan.length))

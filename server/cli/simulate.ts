@@ -32,8 +32,8 @@ database) and compares seated covers with two exact references solved by HiGHS.
                     the server first with PGlite), played on a fresh in-memory one
   --date YYYY-MM-DD the day to replay, in the restaurant's time zone (with --replay)
   --pacing          also play every evening with peak pacing (flag assignment.peak_pacing) and report
-                    what it gains against the hindsight optimum; requests then arrive spread evenly
-                    from now to 16:00 on the evening's day, so the cut-off falls among them
+                    what it gains against the hindsight optimum; requests then arrive evenly over
+                    the 7 days before 16:00 on the evening's day, so the cut-off falls among them
   --pacing-min-party N   parties of at least N may have the held tables (default 6)
   --pacing-tables N      how many tables are held, largest and most mergeable first (default 3)
   --pacing-from HH:MM    start of the peak, local (default 19:00)

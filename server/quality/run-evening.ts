@@ -27,8 +27,8 @@ export interface RunOptions {
   daysAhead?: number
   onProgress?: (done: number, total: number) => void
   /**
-   * the engine's clock (created with `now: clock.now`): the requests then arrive one after
-   * another between now and ARRIVALS_END_HOUR on the evening's day, so a pacing cut-off falls
+   * the engine's clock (created with `now: clock.now`): the requests then arrive evenly over
+   * the `daysAhead` days before ARRIVALS_END_HOUR on the evening's day, so a pacing cut-off falls
    * among them. Without it every request arrives at the same instant.
    */
   clock?: SimulatedClock
@@ -82,8 +82,22 @@ export async function runEveningThroughEngine(
       { actor: 'simulator', comment: 'simulate --pacing' },
     )
   }
-  const runStart = engine.assignment.now().getTime()
-  const day = localDate(new Date(runStart + (options.daysAhead ?? 7) * 86_400_000), floor.timezone)
+  const daysAhead = options.daysAhead ?? 7
+  const now = engine.assignment.now().getTime()
+  let day = localDate(new Date(now + daysAhead * 86_400_000), floor.timezone)
+  let runStart = now
+  if (options.clock) {
+    // arrivals from ARRIVALS_END_HOUR `daysAhead` days before the evening's day: the same spacing
+    // (and the same cut-off position) whatever the time of day the run starts; a day later than
+    // without a clock, so the clock never runs behind the database's
+    day = localDate(new Date(now + (daysAhead + 1) * 86_400_000), floor.timezone)
+    const noon = zonedTimeToUtc(day, '12:00', floor.timezone).getTime()
+    runStart = zonedTimeToUtc(
+      localDate(new Date(noon - daysAhead * 86_400_000), floor.timezone),
+      ARRIVALS_END_HOUR,
+      floor.timezone,
+    ).getTime()
+  }
   const arrivalsEnd = zonedTimeToUtc(day, ARRIVALS_END_HOUR, floor.timezone).getTime()
   const bookingIdByArrival = new Map<number, string>()
   const cancelAt = new Map<number, number[]>()
@@ -115,7 +129,7 @@ export async function runEveningThroughEngine(
     options.onProgress?.(request.arrival + 1, total)
   }
   // back to where the run started: the next evening is played from the same moment
-  options.clock?.set(new Date(runStart))
+  options.clock?.set(new Date(now))
   const confirmed = await confirmedBookingIds(engine.db, restaurantId)
   await engine.events.flush()
   const reseated = await reseatedBookingIds(engine.db, restaurantId)
