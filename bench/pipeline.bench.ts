@@ -15,7 +15,13 @@ const quick = process.argv.includes('--quick')
 // --driver=postgres and --throughput-only narrow a run while profiling; results then go to a .tmp file
 const driverArg = process.argv.find((arg) => arg.startsWith('--driver='))?.slice('--driver='.length)
 const throughputOnly = process.argv.includes('--throughput-only')
-const partial = quick || driverArg !== undefined || throughputOnly
+// --reseat-compare: the throughput windows alternate re-seating off and on (flag assignment.reseat,
+// global rule) on the same server and database, and the report compares the two medians
+const reseatCompare = process.argv.includes('--reseat-compare')
+const partial = quick || driverArg !== undefined || throughputOnly || reseatCompare
+// off/on windows in an ABBA BAAB order: throughput falls as the floors fill, and both settings
+// then sit at the same mean position in the run
+const RESEAT_ORDER = [0, 1, 1, 0, 1, 0, 0, 1]
 const PACED_RATE = 50
 const PACED_SECONDS = quick ? 6 : 20
 const THROUGHPUT_SECONDS = quick ? 4 : 10
@@ -134,10 +140,26 @@ async function runDriver(driver: 'pglite' | 'postgres') {
 
     // several windows back to back on the same, growing database: "sustained" is their median
     const windows = []
-    for (let run = 0; run < THROUGHPUT_RUNS; run++) {
+    const reseatWindows: { off: number[]; on: number[] } = { off: [], on: [] }
+    for (let run = 0; run < (reseatCompare ? RESEAT_ORDER.length : THROUGHPUT_RUNS); run++) {
+      const reseat = reseatCompare && RESEAT_ORDER[run] === 1
+      if (reseatCompare) await setReseat(ctx.engine, reseat)
       const window = await throughputWindow(ctx, 2 + run)
-      console.log(`throughput window ${run + 1}`, JSON.stringify(window))
+      console.log(
+        `throughput window ${run + 1}${reseatCompare ? ` (re-seating ${reseat ? 'on' : 'off'})` : ''}`,
+        JSON.stringify(window),
+      )
       windows.push(window)
+      reseatWindows[reseat ? 'on' : 'off'].push(window.bookingsPerSecond)
+    }
+    if (reseatCompare) {
+      const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!
+      const off = median(reseatWindows.off)
+      const on = median(reseatWindows.on)
+      console.log(
+        're-seating',
+        JSON.stringify({ ...reseatWindows, medianOff: off, medianOn: on, changePct: round(((on - off) / off) * 100) }),
+      )
     }
     const rates = windows.map((window) => window.bookingsPerSecond).sort((a, b) => a - b)
     const throughputResult = {
@@ -170,6 +192,15 @@ async function runDriver(driver: 'pglite' | 'postgres') {
     await ctx.engine.close()
     await ctx.drop()
   }
+}
+
+async function setReseat(engine: Engine, enabled: boolean) {
+  await engine.flags.setRule(
+    'assignment.reseat',
+    { restaurantId: null },
+    { enabled },
+    { actor: 'bench', comment: 'bench:pipeline --reseat-compare' },
+  )
 }
 
 function countOutcomes(samples: Sample[]): Record<string, number> {

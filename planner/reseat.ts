@@ -45,6 +45,9 @@ export interface ReseatStats {
   depth: number
 }
 
+/** search nodes after which a search that has not succeeded tries the capacity proof */
+export const PROOF_AFTER_NODES = 256
+
 const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) =>
   a.start < b.end && b.start < a.end
 
@@ -63,6 +66,9 @@ const overlaps = (a: { start: number; end: number }, b: { start: number; end: nu
  * plan that rearrangement gives it. Candidate plans are the planner's minimal valid plans (no valid
  * proper subset) on the tables no fixed window blocks: wherever a larger plan fits, its minimal
  * subset fits too, so dropping supersets loses no rearrangement. Deterministic for a given input.
+ * A search still running after PROOF_AFTER_NODES nodes tries a capacity proof (provablyImpossible)
+ * that answers NO_REARRANGEMENT for a window that cannot hold everyone at some instant: without it
+ * such searches ran to their node budget.
  */
 export function findReseating(input: ReseatInput): ReseatResult {
   const stats: ReseatStats = { affected: 0, nodes: 0, depth: 0 }
@@ -99,34 +105,52 @@ export function findReseating(input: ReseatInput): ReseatResult {
   // and window (most of an evening's twos at 19:30) share the planner's answer
   const plansOf = new Map<number, string[][]>()
   const minimalPlans = new Map<string, string[][]>()
+  const minimalOf = (booking: (typeof bookings)[number]): string[][] => {
+    const key = `${booking.partySize}|${booking.zoneId ?? ''}|${booking.window.start}|${booking.window.end}`
+    let all = minimalPlans.get(key)
+    if (!all) {
+      const quote = quoteTables({
+        ...base,
+        partySize: booking.partySize,
+        window: booking.window,
+        zoneId: booking.zoneId,
+      })
+      all = quote.ok ? minimal(quote.plans.map((plan) => plan.tableIds)) : []
+      minimalPlans.set(key, all)
+    }
+    return all
+  }
   const otherPlans = (index: number): string[][] => {
     let plans = plansOf.get(index)
     if (!plans) {
       const booking = bookings[index]!
-      const key = `${booking.partySize}|${booking.zoneId ?? ''}|${booking.window.start}|${booking.window.end}`
-      let all = minimalPlans.get(key)
-      if (!all) {
-        const quote = quoteTables({
-          ...base,
-          partySize: booking.partySize,
-          window: booking.window,
-          zoneId: booking.zoneId,
-        })
-        all = quote.ok ? minimal(quote.plans.map((plan) => plan.tableIds)) : []
-        minimalPlans.set(key, all)
-      }
       const current = booking.current.join()
-      plans = all.filter((plan) => plan.join() !== current)
+      plans = minimalOf(booking).filter((plan) => plan.join() !== current)
       plansOf.set(index, plans)
     }
     return plans
   }
 
+  // the capacity proof costs a planner call per kind of booking around: only a search that has not
+  // succeeded within PROOF_AFTER_NODES pays it (most successful ones need a move or two)
+  const impossible = () =>
+    provablyImpossible(
+      input,
+      newPlans.map((plan) => plan.tableIds),
+      // every plan a booking may end at: its minimal plans, and where it sits now
+      bookings.map((booking) => ({
+        window: booking.window,
+        current: booking.current,
+        plans: () => minimalOf(booking),
+      })),
+    )
+
   // the new booking and the moved bookings, at their chosen plans
   const placed: Array<{ index: number | null; window: { start: number; end: number }; plan: string[] }> = []
   const moved = new Set<number>()
   const maxNodes = input.maxNodes ?? 200_000
-  let exhausted = false
+  /** why the search stopped early: its node budget, or the capacity proof */
+  let stopped: 'budget' | 'proof' | null = null
 
   /** movable bookings still at their current tables that clash with a placed one, in input order */
   const clashing = (): number[] => {
@@ -146,7 +170,11 @@ export function findReseating(input: ReseatInput): ReseatResult {
 
   const visit = (movesLeft: number): boolean => {
     if (++stats.nodes > maxNodes) {
-      exhausted = true
+      stopped = 'budget'
+      return false
+    }
+    if (stats.nodes === PROOF_AFTER_NODES && impossible()) {
+      stopped = 'proof'
       return false
     }
     const pending = clashing()
@@ -171,7 +199,7 @@ export function findReseating(input: ReseatInput): ReseatResult {
       if (visit(movesLeft - 1)) return true
       placed.pop()
       moved.delete(index)
-      if (exhausted) return false
+      if (stopped) return false
     }
     return false
   }
@@ -192,9 +220,9 @@ export function findReseating(input: ReseatInput): ReseatResult {
         stats.affected = plansOf.size
         return { ok: true, plan, moves, stats }
       }
-      if (exhausted) {
+      if (stopped) {
         stats.affected = plansOf.size
-        return { ok: false, reason: 'SEARCH_BUDGET_EXHAUSTED', stats }
+        return { ok: false, reason: stopped === 'budget' ? 'SEARCH_BUDGET_EXHAUSTED' : 'NO_REARRANGEMENT', stats }
       }
     }
   }
@@ -210,4 +238,78 @@ function minimal(plans: string[][]): string[][] {
     if (!kept.some((other) => other.length < plan.length && other.every((id) => plan.includes(id)))) kept.push(plan)
   }
   return kept
+}
+
+/**
+ * A proof that no rearrangement exists, from capacity alone, before any search: a search that
+ * cannot succeed otherwise runs to its node budget (tens of ms on the booking path, issue 15).
+ * At each instant where the new booking is seated (its start, and every movable booking's start
+ * inside its window) every booking present sits at its own tables, and each of its plans uses
+ * tables free of fixed windows then. So (1) a booking whose every plan has m tables needs m
+ * distinct tables of its plans: a matching of m copies of each booking onto tables must exist; and
+ * (2) the smallest capacity each can be seated with, summed, fits in the tables they could use.
+ * Both are necessary; failing either at one instant proves NO_REARRANGEMENT. Bookings whose
+ * windows miss the instant, and plans' time extents, are ignored, so it proves less than the
+ * search, never more.
+ */
+export function provablyImpossible(
+  input: ReseatInput,
+  newPlans: string[][],
+  movable: Array<{ window: { start: number; end: number }; current: string[]; plans: () => string[][] }>,
+): boolean {
+  const capacity = new Map(input.tables.map((table) => [table.id, table.capacity]))
+  const seats = (plan: string[]) => plan.reduce((sum, id) => sum + (capacity.get(id) ?? 0), 0)
+  const window = input.request.window
+  const instants = new Set([window.start])
+  for (const booking of movable) {
+    if (booking.window.start > window.start && booking.window.start < window.end) instants.add(booking.window.start)
+  }
+  for (const instant of instants) {
+    const blocked = new Set(
+      input.fixedBusy.filter((busy) => busy.start <= instant && instant < busy.end).map((busy) => busy.tableId),
+    )
+    // a booking may always stay where it sits, even at a table a fixed window covers: the search
+    // never checks a booking that does not move against them (a caller may pass windows that only
+    // keep tables from the new booking and from bookings moved for it: peak pacing's held tables)
+    const present = [
+      { stays: null, plans: newPlans },
+      ...movable
+        .filter((b) => b.window.start <= instant && instant < b.window.end)
+        .map((b) => ({ stays: b.current, plans: b.plans() })),
+    ]
+    const copies: string[][] = []
+    let needed = 0
+    for (const { stays, plans } of present) {
+      const usable = [...(stays ? [stays] : []), ...plans.filter((plan) => plan.every((id) => !blocked.has(id)))]
+      if (usable.length === 0) return true
+      const tables = [...new Set(usable.flat())].sort()
+      const fewest = Math.min(...usable.map((plan) => plan.length))
+      for (let copy = 0; copy < fewest; copy++) copies.push(tables)
+      needed += Math.min(...usable.map(seats))
+    }
+    const usableTables = new Set(copies.flat())
+    if (copies.length > usableTables.size) return true
+    if (needed > seats([...usableTables])) return true
+    if (!perfectMatching(copies)) return true
+  }
+  return false
+}
+
+/** Whether every row can have a distinct one of its tables (augmenting paths; rows are few). */
+function perfectMatching(rows: string[][]): boolean {
+  const owner = new Map<string, number>()
+  const augment = (row: number, seen: Set<string>): boolean => {
+    for (const id of rows[row]!) {
+      if (seen.has(id)) continue
+      seen.add(id)
+      const current = owner.get(id)
+      if (current === undefined || augment(current, seen)) {
+        owner.set(id, row)
+        return true
+      }
+    }
+    return false
+  }
+  for (let row = 0; row < rows.length; row++) if (!augment(row, new Set())) return false
+  return true
 }

@@ -53,6 +53,8 @@ export async function quoteForBooking(deps: AssignmentDeps, request: QuoteReques
   const versions =
     request.availability ?? (await loadAvailability(deps.db, request.restaurantId, request.window, deps.now()))
   if (!versions) throw new Error(`restaurant ${request.restaurantId} vanished`)
+  // tables peak pacing keeps from this party (steps/snapshot.ts) are avoided like the caller's
+  const avoidTableIds = [...new Set([...(request.avoidTableIds ?? []), ...(versions.heldTableIds ?? [])])]
   const floor = await deps.floors.get(deps.db, request.restaurantId, versions.floorVersion)
   const strategy = request.strategy ?? 'optimal_fit'
   const cacheEnabled = await deps.flags.boolean('planner.cache', flagContext)
@@ -67,7 +69,7 @@ export async function quoteForBooking(deps: AssignmentDeps, request: QuoteReques
     maxTables: request.knobs.maxTables,
     requireAdjacency: request.knobs.requireAdjacency,
     strategy,
-    avoidTableIds: request.avoidTableIds ?? [],
+    avoidTableIds,
   }
 
   const started = performance.now()
@@ -89,7 +91,7 @@ export async function quoteForBooking(deps: AssignmentDeps, request: QuoteReques
       zoneId: request.zoneId,
       maxTables: request.knobs.maxTables,
       requireAdjacency: request.knobs.requireAdjacency,
-      avoidTableIds: idsInKeys(keyed, request.avoidTableIds),
+      avoidTableIds: idsInKeys(keyed, avoidTableIds),
       strategy,
       limit: request.limit ?? 5,
       signal: request.signal,
@@ -124,6 +126,7 @@ export async function quoteForBooking(deps: AssignmentDeps, request: QuoteReques
       cache_hit: cacheHit,
       strategy,
       plans: quote.ok ? quote.plans.length : 0,
+      ...(versions.heldTableIds?.length ? { pacing_held_tables: versions.heldTableIds.length } : {}),
       ...((await deps.flags.boolean('planner.profiling', flagContext)) ? { stats: quote.stats } : {}),
     },
   })

@@ -11,6 +11,8 @@ import { reportCsv, reportMarkdown } from '../quality/quality-report.ts'
 import { runQuality, summarise } from '../quality/quality-run.ts'
 import { writeLatestSimulation } from '../quality/latest-simulation.ts'
 import { loadReplayDay } from '../quality/replay.ts'
+import { simulatedClock } from '../quality/run-evening.ts'
+import { pacingRuleSchema } from '../assignment/pacing.ts'
 
 const USAGE = `npm run simulate -- [options]
 
@@ -29,6 +31,14 @@ database) and compares seated covers with two exact references solved by HiGHS.
                     read from the configured database (DATABASE_URL, else PGlite in DATA_DIR; stop
                     the server first with PGlite), played on a fresh in-memory one
   --date YYYY-MM-DD the day to replay, in the restaurant's time zone (with --replay)
+  --pacing          also play every evening with peak pacing (flag assignment.peak_pacing) and report
+                    what it gains against the hindsight optimum; requests then arrive evenly over
+                    the 7 days before 16:00 on the evening's day, so the cut-off falls among them
+  --pacing-min-party N   parties of at least N may have the held tables (default 6)
+  --pacing-tables N      how many tables are held, largest and most mergeable first (default 3)
+  --pacing-from HH:MM    start of the peak, local (default 19:00)
+  --pacing-until HH:MM   end of the peak, local (default 20:30)
+  --pacing-release-hours H  the hold ends H hours before the peak's start (default 24)
   --out DIR         also write DIR/quality-report.md and DIR/quality-report.csv
   --publish         write the summary to DATA_DIR/quality/latest-simulation.json, where the
                     overview page shows it ("Assignment quality (latest simulation)")
@@ -48,6 +58,12 @@ const optionsSchema = z.object({
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, 'give the day as YYYY-MM-DD')
     .optional(),
+  pacing: z.boolean().default(false),
+  'pacing-min-party': z.coerce.number().int().default(6),
+  'pacing-tables': z.coerce.number().int().default(3),
+  'pacing-from': z.string().default('19:00'),
+  'pacing-until': z.string().default('20:30'),
+  'pacing-release-hours': z.coerce.number().int().default(24),
   out: z.string().optional(),
   publish: z.boolean().default(false),
   format: z.enum(['markdown', 'csv']).default('markdown'),
@@ -71,6 +87,12 @@ async function main() {
       reseat: { type: 'boolean' },
       replay: { type: 'string' },
       date: { type: 'string' },
+      pacing: { type: 'boolean' },
+      'pacing-min-party': { type: 'string' },
+      'pacing-tables': { type: 'string' },
+      'pacing-from': { type: 'string' },
+      'pacing-until': { type: 'string' },
+      'pacing-release-hours': { type: 'string' },
       out: { type: 'string' },
       publish: { type: 'boolean' },
       format: { type: 'string' },
@@ -94,6 +116,21 @@ async function main() {
     process.exitCode = 2
     return
   }
+  const pacing = pacingRuleSchema.safeParse({
+    minPartySize: options['pacing-min-party'],
+    tableCount: options['pacing-tables'],
+    from: options['pacing-from'],
+    until: options['pacing-until'],
+    releaseHoursBefore: options['pacing-release-hours'],
+  })
+  if (options.pacing && !pacing.success) {
+    const problems = pacing.error.issues.map((issue) => `pacing ${issue.path.join('.')}: ${issue.message}`).join('\n')
+    console.error(`${problems}\n\n${USAGE}`)
+    process.exitCode = 2
+    return
+  }
+  // with pacing the requests arrive over the days before the evening: the engine reads this clock
+  const clock = options.pacing ? simulatedClock() : undefined
   const replay = options.replay ? await readReplayDay(options.replay, options.date!) : null
   if (options.replay && !replay) {
     console.error(`simulate: no restaurant "${options.replay}" in the configured database`)
@@ -108,7 +145,7 @@ async function main() {
       SESSION_SECRET: 'simulator-session-secret-not-used-by-anything',
     }),
     // no background workers: each evening's result depends on the evening alone (see run-evening.ts)
-    { inMemory: true, workers: false },
+    { inMemory: true, workers: false, ...(clock ? { now: clock.now } : {}) },
   )
   if (options.reseat)
     await engine.flags.setRule(
@@ -127,6 +164,8 @@ async function main() {
       seeds: Array.from({ length: options.evenings }, (_, index) => options.seed + index),
       count: options.count,
       cancelShare: options['cancel-share'],
+      ...(options.pacing && pacing.success ? { pacing: pacing.data } : {}),
+      ...(clock ? { clock } : {}),
       onProgress: ({ evening, evenings, request, requests }) => {
         const done = evening * requests + request
         const line = progressBar(done, evenings * requests, `evening ${Math.min(evening + 1, evenings)}/${evenings}`)
@@ -139,7 +178,11 @@ async function main() {
     const what = replay
       ? `${options.replay} on ${options.date} replayed (${replay.evening.requests.length} bookings)`
       : `${options.floor} floor, ${options.profile} evenings`
-    const title = `Assignment quality: ${what}${options.reseat ? ', re-seating on' : ''}`
+    const pacingNote =
+      options.pacing && pacing.success
+        ? `, with and without peak pacing (${pacing.data.tableCount} tables held for parties >= ${pacing.data.minPartySize}, ${pacing.data.from}-${pacing.data.until}, released ${pacing.data.releaseHoursBefore} h before)`
+        : ''
+    const title = `Assignment quality: ${what}${options.reseat ? ', re-seating on' : ''}${pacingNote}`
     const markdown = reportMarkdown(title, summary, reports)
     const csv = reportCsv(reports)
     if (options.out) {

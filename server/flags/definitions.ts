@@ -81,6 +81,13 @@ export const FLAG_DEFINITIONS = [
     defaultValue: false,
     envOverride: 'FEATURE_ASSIGNMENT_RESEAT',
   },
+  {
+    key: 'assignment.peak_pacing',
+    valueType: 'boolean',
+    description: "Keep the restaurant's peak-pacing tables for large parties until the rule's cut-off",
+    defaultValue: false,
+    envOverride: 'FEATURE_ASSIGNMENT_PEAK_PACING',
+  },
 ] as const satisfies readonly FlagDefinition[]
 
 type Definitions = (typeof FLAG_DEFINITIONS)[number]

@@ -32,5 +32,27 @@ export function restaurantRoutes(engine: Engine): Router {
       next(error)
     }
   })
+  // peak pacing (docs/decisions/023): the rule is data, the flag assignment.peak_pacing turns it on
+  router.get('/:slug/pacing', async (req, res, next) => {
+    try {
+      res.json({ pacing: await engine.restaurants.getPacing(req.params.slug) })
+    } catch (error) {
+      next(error)
+    }
+  })
+  router.put('/:slug/pacing', async (req, res, next) => {
+    try {
+      res.json({ pacing: await engine.restaurants.putPacing(req.params.slug, req.body) })
+    } catch (error) {
+      next(error)
+    }
+  })
+  router.delete('/:slug/pacing', async (req, res, next) => {
+    try {
+      res.json({ deleted: await engine.restaurants.deletePacing(req.params.slug) })
+    } catch (error) {
+      next(error)
+    }
+  })
   return router
 }

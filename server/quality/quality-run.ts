@@ -4,7 +4,8 @@ import type { FloorInput } from '../restaurants/floor-schema.ts'
 import { DEFAULT_KNOBS } from '../assignment/quote.ts'
 import { generateEvening, type Evening, type EveningProfile } from './evening.ts'
 import { firstComeLimit, hindsightOptimum, modelRequests } from './references.ts'
-import { runEveningThroughEngine } from './run-evening.ts'
+import type { PacingRule } from '../assignment/pacing.ts'
+import { runEveningThroughEngine, type SimulatedClock } from './run-evening.ts'
 
 export interface EveningReport {
   seed: number
@@ -27,6 +28,15 @@ export interface EveningReport {
   /** engine covers / hindsight-optimum covers */
   shareOfHindsight: number
   referenceMs: number
+  /** the same evening played again with peak pacing on (QualityRunOptions.pacing) */
+  pacing?: {
+    covers: number
+    bookings: number
+    /** covers with pacing / hindsight-optimum covers */
+    shareOfHindsight: number
+    /** covers with pacing - covers without */
+    gainedCovers: number
+  }
 }
 
 export interface QualityRunOptions {
@@ -38,6 +48,10 @@ export interface QualityRunOptions {
   cancelShare?: number
   /** play these instead of generating evenings from the seeds (a replayed day) */
   evenings?: Evening[]
+  /** also play every evening with this peak-pacing rule and report what it gained */
+  pacing?: PacingRule
+  /** the engine's clock: requests then arrive spread over the days before the evening (run-evening.ts) */
+  clock?: SimulatedClock
   /** progress of the whole run: evenings done, requests of the current evening done */
   onProgress?: (progress: { evening: number; evenings: number; request: number; requests: number }) => void
 }
@@ -67,11 +81,21 @@ export async function runQuality(engine: Engine, options: QualityRunOptions): Pr
     )
   for (const [index, evening] of evenings.entries()) {
     const seed = evening.seed
+    const slug = `sim-${options.floorName}-${evening.profile}-${seed}-${Date.now().toString(36)}`
     const engineResult = await runEveningThroughEngine(engine, options.floor, evening, {
-      slug: `sim-${options.floorName}-${evening.profile}-${seed}-${Date.now().toString(36)}`,
+      slug,
+      ...(options.clock ? { clock: options.clock } : {}),
       onProgress: (request, requests) =>
         options.onProgress?.({ evening: index, evenings: evenings.length, request, requests }),
     })
+    // the same requests in the same order on a restaurant of its own, the held tables kept
+    const paced = options.pacing
+      ? await runEveningThroughEngine(engine, options.floor, evening, {
+          slug: `${slug}-paced`,
+          pacing: options.pacing,
+          ...(options.clock ? { clock: options.clock } : {}),
+        })
+      : null
     const started = performance.now()
     const requests = modelRequests(options.floor, evening, DEFAULT_KNOBS)
     const cancelAfter = new Map(
@@ -97,6 +121,16 @@ export async function runQuality(engine: Engine, options: QualityRunOptions): Pr
       shareOfFirstCome: firstCome.covers === 0 ? 1 : engineResult.covers / firstCome.covers,
       shareOfHindsight: hindsight.covers === 0 ? 1 : engineResult.covers / hindsight.covers,
       referenceMs: performance.now() - started,
+      ...(paced
+        ? {
+            pacing: {
+              covers: paced.covers,
+              bookings: paced.bookings,
+              shareOfHindsight: hindsight.covers === 0 ? 1 : paced.covers / hindsight.covers,
+              gainedCovers: paced.covers - engineResult.covers,
+            },
+          }
+        : {}),
     })
     options.onProgress?.({
       evening: index + 1,
@@ -119,6 +153,16 @@ export interface QualitySummary {
   /** median over evenings of the inline p95 of bookings seated without / with moving others */
   inlineP95Ms: number
   reseatInlineP95Ms: number | null
+  /** with peak pacing (when the run had a rule): shares of the hindsight optimum, covers gained */
+  pacing?: {
+    medianShareOfHindsight: number
+    worstShareOfHindsight: number
+    /** median over evenings of (share with pacing - share without), in points of the optimum */
+    medianGainPoints: number
+    gainedCovers: number
+    eveningsBetter: number
+    eveningsWorse: number
+  }
 }
 
 export function summarise(reports: EveningReport[]): QualitySummary {
@@ -136,5 +180,19 @@ export function summarise(reports: EveningReport[]): QualitySummary {
     reseatInlineP95Ms: reports.some((report) => report.engine.reseated > 0)
       ? median(reports.filter((report) => report.engine.reseated > 0).map((report) => report.engine.reseatInlineP95Ms))
       : null,
+    ...(reports.every((report) => report.pacing) && reports.length > 0
+      ? {
+          pacing: {
+            medianShareOfHindsight: median(reports.map((report) => report.pacing!.shareOfHindsight)),
+            worstShareOfHindsight: Math.min(...reports.map((report) => report.pacing!.shareOfHindsight)),
+            medianGainPoints: median(
+              reports.map((report) => (report.pacing!.shareOfHindsight - report.shareOfHindsight) * 100),
+            ),
+            gainedCovers: reports.reduce((sum, report) => sum + report.pacing!.gainedCovers, 0),
+            eveningsBetter: reports.filter((report) => report.pacing!.gainedCovers > 0).length,
+            eveningsWorse: reports.filter((report) => report.pacing!.gainedCovers < 0).length,
+          },
+        }
+      : {}),
   }
 }

@@ -2,6 +2,7 @@ import type { Engine } from '../engine.ts'
 import { confirmedBookingIds, reseatedBookingIds } from '../db/queries/evening-results.ts'
 import type { FloorInput } from '../restaurants/floor-schema.ts'
 import { localDate, zonedTimeToUtc } from '../sim/local-time.ts'
+import type { PacingRule } from '../assignment/pacing.ts'
 import type { Evening } from './evening.ts'
 
 export interface EngineRunResult {
@@ -25,7 +26,34 @@ export interface RunOptions {
   /** days ahead of `now` the evening takes place; default 7 */
   daysAhead?: number
   onProgress?: (done: number, total: number) => void
+  /**
+   * the engine's clock (created with `now: clock.now`): the requests then arrive evenly over
+   * the `daysAhead` days before ARRIVALS_END_HOUR on the evening's day, so a pacing cut-off falls
+   * among them. Without it every request arrives at the same instant.
+   */
+  clock?: SimulatedClock
+  /** peak pacing for this evening's restaurant: the rule, and the flag on for it */
+  pacing?: PacingRule
 }
+
+/** A clock the simulator moves; the engine reads it as its `now`. */
+export interface SimulatedClock {
+  now(): Date
+  set(at: Date): void
+}
+
+export function simulatedClock(start = new Date()): SimulatedClock {
+  let at = start.getTime()
+  return {
+    now: () => new Date(at),
+    set: (next) => {
+      at = next.getTime()
+    },
+  }
+}
+
+/** The last request arrives at this local hour on the evening's day (before the first start, 18:00). */
+const ARRIVALS_END_HOUR = '16:00'
 
 const hhmm = (minutes: number) =>
   `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`
@@ -44,11 +72,33 @@ export async function runEveningThroughEngine(
   evening: Evening,
   options: RunOptions,
 ): Promise<EngineRunResult> {
-  await engine.restaurants.putFloor(options.slug, floor)
-  const day = localDate(
-    new Date(engine.assignment.now().getTime() + (options.daysAhead ?? 7) * 86_400_000),
-    floor.timezone,
-  )
+  const restaurantId = (await engine.restaurants.putFloor(options.slug, floor)).id
+  if (options.pacing) {
+    await engine.restaurants.putPacing(options.slug, options.pacing)
+    await engine.flags.setRule(
+      'assignment.peak_pacing',
+      { restaurantId },
+      { enabled: true },
+      { actor: 'simulator', comment: 'simulate --pacing' },
+    )
+  }
+  const daysAhead = options.daysAhead ?? 7
+  const now = engine.assignment.now().getTime()
+  let day = localDate(new Date(now + daysAhead * 86_400_000), floor.timezone)
+  let runStart = now
+  if (options.clock) {
+    // arrivals from ARRIVALS_END_HOUR `daysAhead` days before the evening's day: the same spacing
+    // (and the same cut-off position) whatever the time of day the run starts; a day later than
+    // without a clock, so the clock never runs behind the database's
+    day = localDate(new Date(now + (daysAhead + 1) * 86_400_000), floor.timezone)
+    const noon = zonedTimeToUtc(day, '12:00', floor.timezone).getTime()
+    runStart = zonedTimeToUtc(
+      localDate(new Date(noon - daysAhead * 86_400_000), floor.timezone),
+      ARRIVALS_END_HOUR,
+      floor.timezone,
+    ).getTime()
+  }
+  const arrivalsEnd = zonedTimeToUtc(day, ARRIVALS_END_HOUR, floor.timezone).getTime()
   const bookingIdByArrival = new Map<number, string>()
   const cancelAt = new Map<number, number[]>()
   for (const request of evening.requests) {
@@ -59,6 +109,8 @@ export async function runEveningThroughEngine(
   const tablesAtIntake: Record<number, string[]> = {}
   const total = evening.requests.length
   for (const request of evening.requests) {
+    // evenly spaced arrivals: the model is arrival order, not booking lead times
+    options.clock?.set(new Date(runStart + ((arrivalsEnd - runStart) * request.arrival) / total))
     for (const arrival of cancelAt.get(request.arrival) ?? []) {
       const id = bookingIdByArrival.get(arrival)
       if (id) await engine.bookings.cancel(id, 'simulator')
@@ -76,11 +128,11 @@ export async function runEveningThroughEngine(
     if (answer.autoAssign.outcome === 'confirmed') inlineMsById.set(answer.booking.id, answer.autoAssign.durationMs)
     options.onProgress?.(request.arrival + 1, total)
   }
-  const restaurant = await engine.restaurants.findBySlug(options.slug)
-  if (!restaurant) throw new Error(`the simulated restaurant ${options.slug} vanished`)
-  const confirmed = await confirmedBookingIds(engine.db, restaurant.id)
+  // back to where the run started: the next evening is played from the same moment
+  options.clock?.set(new Date(now))
+  const confirmed = await confirmedBookingIds(engine.db, restaurantId)
   await engine.events.flush()
-  const reseated = await reseatedBookingIds(engine.db, restaurant.id)
+  const reseated = await reseatedBookingIds(engine.db, restaurantId)
   const seated = [...bookingIdByArrival]
     .filter(([, id]) => confirmed.has(id))
     .map(([arrival]) => arrival)

@@ -8,7 +8,9 @@ import { sql } from 'drizzle-orm'
 import { eveningFloor } from '../../server/quality/evening-floor.ts'
 import { generateEvening } from '../../server/quality/evening.ts'
 import { runQuality } from '../../server/quality/quality-run.ts'
-import { runEveningThroughEngine } from '../../server/quality/run-evening.ts'
+import { runEveningThroughEngine, simulatedClock } from '../../server/quality/run-evening.ts'
+import { reportMarkdown } from '../../server/quality/quality-report.ts'
+import { summarise } from '../../server/quality/quality-run.ts'
 import { createTestEngine, type TestEngine } from '../helpers/test-engine.ts'
 
 const run = promisify(execFile)
@@ -53,6 +55,48 @@ describe('quality simulator: evenings through the real engine against exact refe
        where b.status = 'confirmed'
          and not exists (select 1 from table_allocations a where a.booking_id = b.id and a.released_at is null)`)
     expect((unseated as unknown as { rows: Array<{ n: number }> }).rows[0]!.n).toBe(0)
+  })
+
+  it('plays each evening again with peak pacing and reports the difference against the hindsight optimum', async () => {
+    const floor = eveningFloor()
+    // held all evening until 17:00 on the day, after the last request (16:00): no party under 6 may
+    // sit at the six- and eight-tops
+    const pacing = { minPartySize: 6, tableCount: 3, from: '17:00', until: '23:59', releaseHoursBefore: 0 }
+    const clock = simulatedClock()
+    const paced = await createTestEngine({}, { workers: false, now: clock.now })
+    try {
+      const [report] = await runQuality(paced, {
+        floor,
+        floorName: 'evening',
+        profile: 'peak',
+        seeds: [6],
+        count: 80,
+        pacing,
+        clock,
+      })
+      expect(report!.pacing).toBeDefined()
+      expect(report!.pacing!.gainedCovers).toBe(report!.pacing!.covers - report!.engine.covers)
+      expect(report!.pacing!.shareOfHindsight).toBeCloseTo(report!.pacing!.covers / report!.hindsight.covers, 10)
+      const smallAtLarge = async (pacedRun: boolean) => {
+        const result = await paced.db.execute(sql`
+          select count(*)::int as n
+            from bookings b join restaurants r on r.id = b.restaurant_id
+            join table_allocations a on a.booking_id = b.id and a.released_at is null
+            join tables t on t.id = a.table_id
+           where r.slug like 'sim-evening-peak-6-%' and (r.slug like '%-paced') = ${pacedRun}
+             and b.status = 'confirmed' and b.party_size < 6 and t.capacity >= 6`)
+        return (result as unknown as { rows: Array<{ n: number }> }).rows[0]!.n
+      }
+      expect(await smallAtLarge(false)).toBeGreaterThan(0)
+      expect(await smallAtLarge(true)).toBe(0)
+      const markdown = reportMarkdown('t', summarise([report!]), [report!])
+      expect(markdown).toContain('## Peak pacing')
+      expect(markdown).toContain(
+        `| 6 | ${report!.hindsight.covers} | ${report!.engine.covers} | ${report!.pacing!.covers} |`,
+      )
+    } finally {
+      await paced.dispose()
+    }
   })
 
   it('seats the same evening the same way twice: ties break on table keys, not on random ids', async () => {

@@ -18,6 +18,11 @@ const RESEAT_MAX_NODES = 50_000
 
 export interface ReseatOptions {
   leadMinutes?: number
+  /**
+   * tables peak pacing keeps from this party (steps/snapshot.ts): busy for the new booking's
+   * window, so neither it nor a booking moved for it lands there
+   */
+  heldTableIds?: string[]
 }
 
 /**
@@ -39,7 +44,10 @@ export async function reseatForDecision(
   if (!(await deps.flags.boolean('assignment.reseat', { restaurantId: booking.restaurantId, bookingId: booking.id }))) {
     return null
   }
-  return planReseating(deps, booking, decision.snapshot.floor, decision.knobs, options)
+  return planReseating(deps, booking, decision.snapshot.floor, decision.knobs, {
+    ...options,
+    heldTableIds: decision.snapshot.availability.heldTableIds ?? [],
+  })
 }
 
 /**
@@ -65,6 +73,7 @@ export async function planReseating(
   })
   const fixedBusy: BusyWindow[] = []
   const movable = new Map<string, MovableBooking>()
+  for (const tableId of options.heldTableIds ?? []) fixedBusy.push({ tableId, start: window.start, end: window.end })
   for (const allocation of nearby) {
     // a chain may move any booking inside the span (every allocation that could clash with its
     // new tables was read); one reaching past it stays where it is

@@ -8,6 +8,11 @@ export interface Availability {
   availabilityVersion: number
   /** live allocations overlapping the window: assignments, and holds that have not expired */
   busy: BusyWindow[]
+  /**
+   * tables a peak-pacing rule keeps from this booking's party (server/assignment/pacing.ts):
+   * every quote avoids them; absent when no rule applies
+   */
+  heldTableIds?: string[]
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { findReseating, type MovableBooking, type ReseatInput } from '../../../planner/index.ts'
+import { PROOF_AFTER_NODES, provablyImpossible } from '../../../planner/reseat.ts'
 import type { TableSpec } from '../../../planner/types.ts'
 import { seededRandom } from '../../../server/sim/seeded-random.ts'
 import { isValidPlan } from './reference-model.ts'
@@ -188,6 +189,68 @@ describe('findReseating: fewest moves, exact against brute force', () => {
       return
     }
     throw new Error('no instance needed a move')
+  })
+
+  it('proves a full floor has no rearrangement from capacity, early, instead of spending the node budget', () => {
+    // six two-tops, six pairs whose staggered windows all cover 19:30: seven parties at one instant
+    const tables: TableSpec[] = Array.from({ length: 6 }, (_, index) => ({ id: `t${index}`, zoneId: 'z', capacity: 2 }))
+    const movable: MovableBooking[] = tables.map((table, index) => {
+      const start = 18 * H + index * (H / 4)
+      return {
+        id: `pair-${index}`,
+        partySize: 2,
+        window: { start, end: start + 2 * H },
+        tableIds: [table.id],
+        zoneId: null,
+      }
+    })
+    const input: ReseatInput = {
+      tables,
+      adjacency: [],
+      fixedBusy: [],
+      movable,
+      request: { partySize: 2, window: { start: 19.5 * H, end: 21.5 * H } },
+      maxNodes: 50_000,
+    }
+    expect(bruteForceMoves(input)).toBeNull()
+    expect(findReseating(input)).toMatchObject({
+      ok: false,
+      reason: 'NO_REARRANGEMENT',
+      stats: { nodes: PROOF_AFTER_NODES },
+    })
+    // one pair ends before 19:30: the proof does not apply, and the search finds the free table
+    const earlier = movable.map((booking, index) =>
+      index === 0 ? { ...booking, window: { start: 17 * H, end: 19.5 * H } } : booking,
+    )
+    expect(findReseating({ ...input, movable: earlier })).toMatchObject({ ok: true })
+  })
+
+  it('the capacity proof lets a booking stay at a table a fixed window covers (peak pacing holds it)', () => {
+    // b is held from the new pair (a fixed window over its window) while another pair sits there:
+    // new pair at a, the other stays at b
+    const window = { start: 19 * H, end: 21 * H }
+    const input: ReseatInput = {
+      tables: [
+        { id: 'a', zoneId: 'z', capacity: 2 },
+        { id: 'b', zoneId: 'z', capacity: 2 },
+      ],
+      adjacency: [],
+      fixedBusy: [{ tableId: 'b', ...window }],
+      movable: [{ id: 'pair', partySize: 2, window, tableIds: ['b'], zoneId: null }],
+      request: { partySize: 2, window },
+    }
+    expect(provablyImpossible(input, [['a']], [{ window, current: ['b'], plans: () => [['a']] }])).toBe(false)
+    // a second pair that can only go to a: now the instant is over-full
+    expect(
+      provablyImpossible(
+        input,
+        [['a']],
+        [
+          { window, current: ['b'], plans: () => [['a']] },
+          { window, current: ['a'], plans: () => [] },
+        ],
+      ),
+    ).toBe(true)
   })
 
   it('chains moves: a booking moved to make room may displace one that does not overlap the new booking', () => {
