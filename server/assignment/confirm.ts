@@ -1,6 +1,7 @@
 import crypto from 'node:crypto'
 import type { Executor } from '../db/client.ts'
 import { seatV3Row } from '../db/queries/assignment-v3.ts'
+import { confirmationParams } from '../db/queries/confirmation-params.ts'
 import { runPrepared, type PreparedStatement } from '../db/prepared.ts'
 import type { AutoAssignResult } from '../db/schema/bookings.ts'
 import { sqlState } from '../errors.ts'
@@ -89,18 +90,7 @@ export async function confirmHold(db: Executor, input: ConfirmInput): Promise<Co
       input.now.toISOString(),
       JSON.stringify(input.lastResult),
       input.actor,
-      email.kind,
-      email.recipient,
-      email.subject,
-      email.body,
-      input.attempt.id,
-      input.attempt.number,
-      input.attempt.pipeline,
-      JSON.stringify(input.attempt.strategy),
-      input.attempt.trigger,
-      input.attempt.startedAt.toISOString(),
-      input.attempt.elapsedMs,
-      JSON.stringify(input.attempt.plan),
+      ...confirmationParams(email, input.attempt),
       `{${allowed.join(',')}}`,
       input.expectedVersion ?? null,
     ])

@@ -2,6 +2,7 @@ import { and, asc, count, eq, gt, lt, ne } from 'drizzle-orm'
 import type { Executor } from '../client.ts'
 import { runPrepared, type PreparedStatement } from '../prepared.ts'
 import { assignmentAttempts } from '../schema/assignment.ts'
+import { confirmationParams, type ConfirmationEmailParams, type ConfirmedAttemptParams } from './confirmation-params.ts'
 import { bookings } from '../schema/bookings.ts'
 
 /**
@@ -74,17 +75,8 @@ export interface SeatRowInput {
   via: string
   lastResult: unknown
   actor: string
-  email: { kind: string; recipient: string; subject: string; body: string }
-  attempt: {
-    id: string
-    number: number
-    pipeline: string
-    strategy: unknown
-    trigger: string
-    startedAt: Date
-    elapsedMs: number
-    plan: unknown
-  }
+  email: ConfirmationEmailParams
+  attempt: ConfirmedAttemptParams
 }
 
 /** maitre_v3_seat (migration 0014): hold, move into `via`, confirm; one statement, one transaction. */
@@ -102,18 +94,7 @@ export async function seatV3Row(db: Executor, input: SeatRowInput): Promise<Seat
     input.via,
     JSON.stringify(input.lastResult),
     input.actor,
-    input.email.kind,
-    input.email.recipient,
-    input.email.subject,
-    input.email.body,
-    input.attempt.id,
-    input.attempt.number,
-    input.attempt.pipeline,
-    JSON.stringify(input.attempt.strategy),
-    input.attempt.trigger,
-    input.attempt.startedAt.toISOString(),
-    input.attempt.elapsedMs,
-    JSON.stringify(input.attempt.plan),
+    ...confirmationParams(input.email, input.attempt),
   ])
   return row
 }
