@@ -67,6 +67,7 @@ export function runAdversarial(seed = 4000): FamilyResult[] {
       outcomes[key] = (outcomes[key] ?? 0) + 1
     }
     const warmDist = distribution(warm)
+    const coldSteadyDist = distribution(coldSteady)
     return {
       name: family.name,
       instances: cold.length,
@@ -76,11 +77,11 @@ export function runAdversarial(seed = 4000): FamilyResult[] {
       warm: warmDist,
       steady: distribution(steady),
       cold: distribution(cold),
-      coldSteady: distribution(coldSteady),
+      coldSteady: coldSteadyDist,
       avgNodesVisited: round(nodes / cold.length),
       outcomes,
       warmP99AtMost2ms: warmDist.p99Us <= 2000,
-      coldSteadyP99AtMost2ms: distribution(coldSteady).p99Us <= 2000,
+      coldSteadyP99AtMost2ms: coldSteadyDist.p99Us <= 2000,
     }
   })
 }
