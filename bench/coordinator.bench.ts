@@ -13,6 +13,9 @@ import { createEngine, type Engine } from '../server/engine.ts'
 import { BENCH_SESSION_SECRET } from './bench-secrets.ts'
 
 const RUNS = process.argv.includes('--quick') ? 1 : 3
+// --only=v3 | paced | shadow runs one scenario (for a profile); the report is written only for all
+const ONLY = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length) ?? null
+const runs = (scenario: 'v3' | 'paced' | 'shadow') => ONLY === null || ONLY === scenario
 const BOOKINGS = 200
 const RESTAURANTS = 4
 const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
@@ -308,16 +311,23 @@ const pacedRuns = []
 const legacyRuns: Array<Awaited<ReturnType<typeof legacyRun>> & { load1: number }> = []
 const shadowRuns: typeof legacyRuns = []
 for (let run = 0; run < RUNS; run++) {
-  v3Runs.push({ ...(await v3Run()), load1: round(os.loadavg()[0]!) })
-  console.log('v3', JSON.stringify(v3Runs.at(-1)))
-  pacedRuns.push({ ...(await v3PacedRun()), load1: round(os.loadavg()[0]!) })
-  console.log('v3 paced', JSON.stringify(pacedRuns.at(-1)))
-  // alternate legacy and shadow so drift on the machine hits both alike
-  legacyRuns.push({ ...(await legacyRun(false)), load1: round(os.loadavg()[0]!) })
-  console.log('legacy', JSON.stringify(legacyRuns.at(-1)))
-  shadowRuns.push({ ...(await legacyRun(true)), load1: round(os.loadavg()[0]!) })
-  console.log('shadow', JSON.stringify(shadowRuns.at(-1)))
+  if (runs('v3')) {
+    v3Runs.push({ ...(await v3Run()), load1: round(os.loadavg()[0]!) })
+    console.log('v3', JSON.stringify(v3Runs.at(-1)))
+  }
+  if (runs('paced')) {
+    pacedRuns.push({ ...(await v3PacedRun()), load1: round(os.loadavg()[0]!) })
+    console.log('v3 paced', JSON.stringify(pacedRuns.at(-1)))
+  }
+  if (runs('shadow')) {
+    // alternate legacy and shadow so drift on the machine hits both alike
+    legacyRuns.push({ ...(await legacyRun(false)), load1: round(os.loadavg()[0]!) })
+    console.log('legacy', JSON.stringify(legacyRuns.at(-1)))
+    shadowRuns.push({ ...(await legacyRun(true)), load1: round(os.loadavg()[0]!) })
+    console.log('shadow', JSON.stringify(shadowRuns.at(-1)))
+  }
 }
+if (ONLY !== null) process.exit(0)
 
 const legacyP95 = median(legacyRuns.map((r) => r.intakeP95Ms))
 const shadowP95 = median(shadowRuns.map((r) => r.intakeP95Ms))

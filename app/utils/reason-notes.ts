@@ -41,4 +41,8 @@ export const REASON_NOTES: Record<string, { meaning: string; fix: string }> = {
     meaning: "The restaurant's circuit breaker was open.",
     fix: 'See breaker_open_seconds; the breaker closes by itself.',
   },
+  INTAKE_BUSY: {
+    meaning: 'V3 left the booking to its job: the process was answering many booking requests at once.',
+    fix: 'Nothing: the job seats it at once. Raise assignment.pipeline_v3_inline_max_intake to seat more inline.',
+  },
 }

@@ -4,10 +4,11 @@ import type { AssignmentDeps } from './assignment-deps.ts'
 import { runAssignmentAttempt, type AttemptResult } from './attempt.ts'
 import { DEFAULT_KNOBS } from './quote.ts'
 import type { Availability } from '../db/queries/availability.ts'
-import { reasonCategory } from './reason-codes.ts'
+import { reasonCategory, type ReasonCode } from './reason-codes.ts'
 import { canTransition, createStateMachine } from './state-machine.ts'
 import { selectPipeline, type PipelineChoice } from './pipelines/select.ts'
 import type { Coordinator } from './pipelines/v3/coordinator.ts'
+import { admitInline } from './pipelines/v3/inline-admission.ts'
 import type { AssignmentState } from './vocabulary.ts'
 
 export interface InlineOutcome {
@@ -69,6 +70,8 @@ export async function inlineAutoAssign(
     availability?: Availability
     /** the intake's selectPipeline answer; asked here when absent */
     pipeline?: PipelineChoice
+    /** booking requests this process is answering, this one included (V3's inline admission) */
+    intakeInFlight?: number
   } = {},
 ): Promise<InlineOutcome> {
   const context = { restaurantId: booking.restaurantId, bookingId: booking.id }
@@ -92,8 +95,16 @@ export async function inlineAutoAssign(
 
   const choice = options.pipeline ?? (await selectPipeline(deps.flags, booking))
   const v3 = choice.pipeline === 'v3' ? deps.v3?.coordinator : undefined
+  const admission = v3
+    ? admitInline(
+        options.intakeInFlight ?? 1,
+        await deps.flags.number('assignment.pipeline_v3_inline_max_intake', context),
+      )
+    : null
   const attemptPromise = v3
-    ? runV3Inline(v3, booking)
+    ? admission?.run === false
+      ? Promise.resolve(deferredToJob(admission.reason))
+      : runV3Inline(v3, booking)
     : runAssignmentAttempt(deps, booking, {
         trigger: 'inline',
         pipeline: 'legacy',
@@ -210,6 +221,24 @@ export async function inlineAutoAssign(
     },
   })
   return { outcome, reason, durationMs, lastResult, attempt, queuedState }
+}
+
+/** V3 at intake, deferred by its admission: the job seats the booking (intake makes it due now). */
+function deferredToJob(reason: ReasonCode): AttemptResult {
+  return {
+    attemptId: '',
+    success: false,
+    reason,
+    reasonCategory: reasonCategory(reason),
+    bookingNotPending: false,
+    plan: null,
+    tableKeys: [],
+    emailQueued: false,
+    cacheHit: false,
+    durationMs: 0,
+    stateVersion: null,
+    decision: null,
+  }
 }
 
 /** V3 at intake: the coordinator's answer in the shape of a legacy attempt's. */

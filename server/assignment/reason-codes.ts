@@ -20,6 +20,7 @@ export const REASON_CATEGORY = {
   CIRCUIT_OPEN: 'transient',
   LOCK_CONTENTION: 'transient',
   BULKHEAD_FULL: 'transient',
+  INTAKE_BUSY: 'transient',
   VERSION_CONFLICT: 'transient',
 } as const satisfies Partial<Record<VocabularyReason, 'hard' | 'capacity' | 'transient'>>
 

@@ -111,6 +111,9 @@ export function createBookingService(
 ) {
   const db: Database = deps.db
   const directory = deps.directory
+  // intake requests in flight: shadow work waits while there are any (shadow-runner.ts), and V3
+  // runs inline only while there are few (pipelines/v3/inline-admission.ts)
+  let intakeInFlight = 0
 
   async function present(rows: Booking[]): Promise<ApiBooking[]> {
     const entries = new Map<string, Awaited<ReturnType<RestaurantDirectory['byId']>>>()
@@ -287,7 +290,12 @@ export function createBookingService(
   async function inlineAttempt(booking: Booking, availability: Availability): Promise<InlineOutcome | null> {
     try {
       const pipeline = await selectPipeline(deps.flags, booking)
-      return await inlineAutoAssign(deps, booking, { queueOnFailure: true, availability, pipeline })
+      return await inlineAutoAssign(deps, booking, {
+        queueOnFailure: true,
+        availability,
+        pipeline,
+        intakeInFlight,
+      })
     } catch (error) {
       deps.events.record({
         type: 'inline_auto_assign.error',
@@ -405,8 +413,6 @@ export function createBookingService(
     return createdAnswer(request, inserted, inline, started)
   }
 
-  // intake requests in flight: shadow work waits while there are any (shadow-runner.ts)
-  let intakeInFlight = 0
   async function create(body: unknown): Promise<CreateBookingAnswer> {
     intakeInFlight++
     try {

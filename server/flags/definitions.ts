@@ -66,6 +66,18 @@ export const FLAG_DEFINITIONS = [
     max: 64,
   },
   {
+    key: 'assignment.pipeline_v3_inline_max_intake',
+    valueType: 'number',
+    description:
+      'V3 at intake: run the coordinator inline only while at most this many booking requests are in flight in the process; above it the job seats the booking at once',
+    // a burst of requests: inline runs would share the event loop with every request of it
+    // (docs/decisions/017, "Inline admission")
+    defaultValue: 8,
+    envOverride: 'FEATURE_ASSIGNMENT_PIPELINE_V3_INLINE_MAX_INTAKE',
+    min: 0,
+    max: 10_000,
+  },
+  {
     key: 'inline_auto_assign.timeout_ms',
     valueType: 'number',
     description: 'Deadline of the inline auto-assign at booking intake',

@@ -36,6 +36,8 @@ async function pollFor(attempt: () => Promise<boolean>, waitMs: number): Promise
 
 interface SqlSession {
   query(text: string, values: unknown[]): Promise<Array<Record<string, unknown>>>
+  /** statements queued or running on the session */
+  pending(): number
   close(): Promise<void>
 }
 
@@ -60,8 +62,11 @@ function postgresSession(databaseUrl: string): SqlSession {
   // one statement at a time on the session (node-postgres queues them, but will stop doing so)
   let tail: Promise<unknown> = Promise.resolve()
   let closed = false
+  let pending = 0
   return {
+    pending: () => pending,
     query(text, values) {
+      pending++
       const run = tail.then(async () => {
         // a release that arrives after close must not open a new session (nothing would end it)
         if (closed) throw new Error('the lock session is closed')
@@ -76,6 +81,7 @@ function postgresSession(databaseUrl: string): SqlSession {
         }
       })
       tail = run.catch(() => {})
+      void tail.then(() => pending--)
       return run
     },
     async close() {
@@ -92,8 +98,10 @@ const LOCK_NAMESPACE = 'maitre:booking-lock'
 
 /**
  * Postgres advisory locks (`pg_try_advisory_lock`), held by a few dedicated sessions (8: each runs
- * one statement at a time, so fewer coordinators of a burst queue behind each other): a key always
- * maps to the same session, so its unlock reaches the session that holds it. Not
+ * one statement at a time, so fewer coordinators of a burst queue behind each other). A lock is
+ * asked on the session with the fewest statements waiting (a lock's wait is the coordinator's lock
+ * wait, and a session picked by the key's hash was often busy with another key's unlock); its
+ * unlock goes to the session that took it. Not
  * `pg_advisory_xact_lock`: that would keep a pooled connection in a transaction for the whole
  * coordinator run (see ADR 017). Session locks are re-entrant, so an in-process set refuses a key
  * this process already holds. On PGlite (one process by nature) the one connection is the session.
@@ -105,21 +113,27 @@ export function createAdvisoryLockManager(handle: DatabaseHandle, options: { ses
       : [
           {
             query: async (text, values) => (await handle.executeSql(text, values)).rows,
+            pending: () => 0,
             close: async () => {},
           },
         ]
-  const held = new Set<string>()
-  const sessionFor = (key: string) => sessions[crypto.createHash('sha1').update(key).digest()[0]! % sessions.length]!
+  // the keys this process holds or is asking for, and the session that holds each
+  const held = new Map<string, SqlSession | null>()
+  const leastBusy = () => sessions.reduce((best, session) => (session.pending() < best.pending() ? session : best))
 
   async function tryLock(key: string): Promise<boolean> {
     if (held.has(key)) return false
-    held.add(key)
+    const session = leastBusy()
+    held.set(key, null)
     try {
-      const [row] = await sessionFor(key).query('select pg_try_advisory_lock(hashtext($1), hashtext($2)) as ok', [
+      const [row] = await session.query('select pg_try_advisory_lock(hashtext($1), hashtext($2)) as ok', [
         LOCK_NAMESPACE,
         key,
       ])
-      if (row?.ok === true) return true
+      if (row?.ok === true) {
+        held.set(key, session)
+        return true
+      }
     } catch (error) {
       console.error('[locks] advisory lock failed:', (error as Error).message)
     }
@@ -140,7 +154,7 @@ export function createAdvisoryLockManager(handle: DatabaseHandle, options: { ses
           if (released) return
           released = true
           try {
-            await sessionFor(key).query('select pg_advisory_unlock(hashtext($1), hashtext($2))', [LOCK_NAMESPACE, key])
+            await held.get(key)?.query('select pg_advisory_unlock(hashtext($1), hashtext($2))', [LOCK_NAMESPACE, key])
           } catch {
             // the session died and took the lock with it
           } finally {

@@ -10,6 +10,7 @@ import { seatThrough } from '../../server/assignment/confirm.ts'
 import type { AssignmentFaults } from '../../server/assignment/assignment-deps.ts'
 import { serveApi, type TestApi } from '../helpers/http.ts'
 import { waitFor } from '../helpers/wait.ts'
+import type { LockManager } from '../../server/resilience/locks.ts'
 
 const driver = process.env.DATABASE_URL ? 'postgres' : 'pglite'
 const timings = {
@@ -129,6 +130,54 @@ describe(`pipeline V3 coordinator (${driver})`, () => {
     expect(await footprint(booking.id)).toEqual(before)
     await held!.release()
     expect((await engine.v3.coordinator.processBooking(booking.id)).outcome).toBe('confirmed')
+  })
+
+  it('the first reads go out beside the lock: the permit is taken while the lock is asked; a lock that stays taken gives it back', async () => {
+    const permits = async (bookingId: string) =>
+      Number(
+        (await sql(`select count(*)::int as n from assignment_bulkhead_permits where booking_id = $1`, [bookingId]))[0]!
+          .n,
+      )
+    const resilience = createV3Resilience(engine.database, engine.events)
+    // the real lock manager, its answer held back until the test opens the gate
+    let open!: () => void
+    const gate = new Promise<void>((resolve) => (open = resolve))
+    const gated: LockManager = {
+      kind: resilience.locks.kind,
+      close: () => resilience.locks.close(),
+      acquire: async (key, options) => {
+        await gate
+        return resilience.locks.acquire(key, options)
+      },
+    }
+    const coordinator = createCoordinator(
+      engine.assignment,
+      { ...resilience, locks: gated },
+      { timings, cutoffMinutes: 15 },
+    )
+    const booking = await insertBooking(engine, restaurantId, { startAt: nextDay() })
+    const run = coordinator.processBooking(booking.id, 'job', { restaurantId })
+    await waitFor(
+      async () => ((await permits(booking.id)) === 1 ? true : undefined),
+      5_000,
+      'the permit beside the lock',
+    )
+    open()
+    expect((await run).outcome).toBe('confirmed')
+    expect(await permits(booking.id)).toBe(0)
+
+    const contended = await insertBooking(engine, restaurantId, { startAt: nextDay() })
+    const held = await resilience.locks.acquire(`booking:${contended.id}`, { waitMs: 10, ttlMs: 5_000 })
+    expect(held).not.toBeNull()
+    const before = await footprint(contended.id)
+    expect(await coordinator.processBooking(contended.id, 'job', { restaurantId })).toMatchObject({
+      outcome: 'noop',
+      reason: 'lock_contention',
+    })
+    expect(await permits(contended.id)).toBe(0)
+    expect(await footprint(contended.id)).toEqual(before)
+    await held!.release()
+    await resilience.close()
   })
 
   it('bulkhead full: retry(2000) with the booking untouched; confirmed once a permit frees', async () => {
@@ -322,11 +371,15 @@ describe(`pipeline V3 coordinator (${driver})`, () => {
 
   it('breaker: infrastructure failures open it (retry without touching the booking), a half-open probe recovers', async () => {
     let failing = true
-    const { coordinator, resilience } = coordinatorWith({
-      beforeV3Decide: () => {
-        if (failing) throw new Error('connection terminated unexpectedly')
+    // half-open after 1.5 s: on a loaded machine the runs below took longer than a shorter wait
+    const { coordinator, resilience } = coordinatorWith(
+      {
+        beforeV3Decide: () => {
+          if (failing) throw new Error('connection terminated unexpectedly')
+        },
       },
-    })
+      { threshold: 2, halfOpenAfterMs: 1_500 },
+    )
     const booking = await insertBooking(engine, restaurantId, { startAt: nextDay() })
     for (let i = 0; i < 2; i++)
       expect(await coordinator.processBooking(booking.id)).toMatchObject({ outcome: 'retry', reason: 'DB_ERROR' })
@@ -338,7 +391,7 @@ describe(`pipeline V3 coordinator (${driver})`, () => {
     expect(await footprint(booking.id)).toEqual(before)
 
     failing = false
-    await new Promise((resolve) => setTimeout(resolve, 350))
+    await new Promise((resolve) => setTimeout(resolve, 1_600))
     expect(await coordinator.processBooking(booking.id)).toMatchObject({ outcome: 'confirmed' })
     expect(resilience.breakers.state(restaurantId)).toBe('closed')
     await resilience.close()
@@ -447,5 +500,57 @@ describe(`V3 end to end through intake and the job (${driver})`, () => {
     for (const row of emails) expect(row.n).toBe(row.status === 'confirmed' ? 1 : 0)
     await engine.events.flush()
     expect(engine.events.stats().problems).toEqual({})
+  })
+
+  it('inline admission: above the intake limit the booking is left to its job (INTAKE_BUSY), which seats it at once', async () => {
+    const startAt = new Date(Date.now() + 4 * 86_400_000).toISOString()
+    const book = (i: number) =>
+      api.request('POST', '/api/bookings', {
+        restaurant: 'six',
+        startAt,
+        partySize: 2,
+        guest: { name: `A${i}`, email: `a${i}@example.com` },
+      })
+    const coordinatorRuns = async (bookingId: string) => {
+      await engine.events.flush()
+      const rows = await engine.database.executeSql(
+        `select context->>'trigger' as trigger, context->>'outcome' as outcome from observability_events
+          where booking_id = $1 and event_type = 'coordinator.finished'`,
+        [bookingId],
+      )
+      return rows.rows
+    }
+    // 0: no request is few enough, every booking goes to its job
+    await engine.flags.setRule(
+      'assignment.pipeline_v3_inline_max_intake',
+      { restaurantId: null },
+      { enabled: true, value: 0 },
+      { actor: 'test', comment: 'test setup' },
+    )
+    const deferred = await book(1)
+    expect(deferred.status).toBe(201)
+    expect(deferred.body.autoAssign).toMatchObject({ outcome: 'queued', reason: 'INTAKE_BUSY' })
+    expect(deferred.body.booking.status).toBe('pending_allocation')
+    const id = deferred.body.booking.id as string
+    const runs = await waitFor(
+      async () => {
+        const found = await coordinatorRuns(id)
+        return found.length > 0 ? found : undefined
+      },
+      10_000,
+      'the job to seat the deferred booking',
+    )
+    expect(runs).toEqual([{ trigger: 'job', outcome: 'confirmed' }])
+
+    await engine.flags.removeRule(
+      'assignment.pipeline_v3_inline_max_intake',
+      { restaurantId: null },
+      { actor: 'test', comment: 'test teardown' },
+    )
+    const inline = await book(2)
+    expect(inline.body.autoAssign).toMatchObject({ outcome: 'confirmed' })
+    expect(await coordinatorRuns(inline.body.booking.id as string)).toEqual([
+      { trigger: 'inline', outcome: 'confirmed' },
+    ])
   })
 })

@@ -41,6 +41,18 @@ function lockContract(name: string, make: () => LockManager, oneProcess = () => 
       expect(second!.waitedMs).toBeGreaterThan(0)
       await second!.release()
     })
+
+    it('many keys at once: every release reaches the holder of its lock, so the other process takes them all', async () => {
+      const keys = Array.from({ length: 40 }, () => `booking:${crypto.randomUUID()}`)
+      const leases = await Promise.all(keys.map((key) => a.acquire(key, { waitMs: 200, ttlMs: 5_000 })))
+      expect(leases.every((lease) => lease !== null)).toBe(true)
+      if (b !== a) expect(await b.acquire(keys[0]!, { waitMs: 5, ttlMs: 5_000 })).toBeNull()
+      // released in another order than taken: a release must find its lock's session by the key
+      await Promise.all(leases.reverse().map((lease) => lease!.release()))
+      const taken = await Promise.all(keys.map((key) => b.acquire(key, { waitMs: 50, ttlMs: 5_000 })))
+      expect(taken.filter((lease) => lease === null)).toHaveLength(0)
+      await Promise.all(taken.map((lease) => lease!.release()))
+    })
   })
 }
 

@@ -274,25 +274,41 @@ export function createCoordinator(deps: AssignmentDeps, resilience: V3Resilience
     return null
   }
 
+  /**
+   * What a run reads first, together (one round trip of waiting, not three) and beside the lock's
+   * own round trip: the booking, its attempt count and, with a local slot taken before the lock,
+   * its bulkhead permit. The lock is for efficiency only, so reading before it is held is safe: a
+   * read that a holder's writes overtook carries an old version, and the walk's version check
+   * turns it into VERSION_CONFLICT (look again in 200 ms). The count and the permit are wasted
+   * only when the booking turns out to need no run, or the lock stays taken (the permit is then
+   * given back beside the lock, like every permit).
+   */
+  function readForRun(bookingId: string, reservation: BulkheadReservation | null) {
+    return Promise.allSettled([
+      findBookingById(deps.db, bookingId),
+      countPipelineAttempts(deps.db, bookingId, 'v3'),
+      reservation ? reservation.acquire(bookingId) : Promise.resolve(undefined),
+    ] as const)
+  }
+  type RunReads = Awaited<ReturnType<typeof readForRun>>
+
+  /** The permit the run's reads took, if any (to give back when the lock stayed taken). */
+  function permitOf(reads: RunReads): BulkheadPermit | null | undefined {
+    return reads[2].status === 'fulfilled' ? reads[2].value : undefined
+  }
+
   async function underLock(
     bookingId: string,
     trigger: Trigger,
     lockWait: number,
     cleanup: Array<Promise<unknown>>,
     reservation: BulkheadReservation | null,
+    reads: RunReads,
   ): Promise<CoordinatorAnswer> {
-    // read together (one round trip of waiting, not three): the booking, its attempt count and,
-    // with a local slot taken before the lock, its bulkhead permit; the count and the permit are
-    // wasted only when the booking turns out to need no run (the permit is then given back beside
-    // the lock, like every permit)
     const giveBack = (permit: BulkheadPermit | null | undefined) => {
       if (permit) cleanup.push(permit.release().catch(() => {}))
     }
-    const [read, counted, acquired] = await Promise.allSettled([
-      findBookingById(deps.db, bookingId),
-      countPipelineAttempts(deps.db, bookingId, 'v3'),
-      reservation ? reservation.acquire(bookingId) : Promise.resolve(undefined),
-    ])
+    const [read, counted, acquired] = reads
     // a failed read must not keep a permit taken beside it
     if (read.status === 'rejected' || counted.status === 'rejected' || acquired.status === 'rejected') {
       if (acquired.status === 'fulfilled') giveBack(acquired.value)
@@ -399,19 +415,24 @@ export function createCoordinator(deps: AssignmentDeps, resilience: V3Resilience
       const { reservation, refused } = known
         ? await slotBeforeLock(bookingId, known.restaurantId)
         : { reservation: null, refused: null }
+      // the reads go out beside the lock (readForRun says why that is safe)
+      const reading = refused ? null : readForRun(bookingId, reservation)
       const lease = refused
         ? null
         : await resilience.locks.acquire(`booking:${bookingId}`, { waitMs: lockWaitMs, ttlMs: lockTtlMs })
+      const reads = reading ? await reading : null
       if (refused) walked = refused
       else if (!lease) {
         lockWait = lockWaitMs
+        const permit = reads ? permitOf(reads) : undefined
+        if (permit) await permit.release().catch(() => {})
         walked = { outcome: 'noop', reason: 'lock_contention' }
       } else {
         locked = true
         lockWait = lease.waitedMs
         const cleanup: Array<Promise<unknown>> = []
         try {
-          walked = await underLock(bookingId, trigger, lockWait, cleanup, reservation)
+          walked = await underLock(bookingId, trigger, lockWait, cleanup, reservation, reads!)
         } catch (error) {
           console.error(`[coordinator] ${bookingId}:`, error)
           walked = { outcome: 'retry', delayMs: options.timings.transientBaseMs, reason: 'DB_ERROR' }
