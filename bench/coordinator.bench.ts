@@ -16,6 +16,8 @@ const RUNS = process.argv.includes('--quick') ? 1 : 3
 // --only=v3 | paced | shadow runs one scenario (for a profile); the report is written only for all
 const ONLY = process.argv.find((arg) => arg.startsWith('--only='))?.slice('--only='.length) ?? null
 const runs = (scenario: 'v3' | 'paced' | 'shadow') => ONLY === null || ONLY === scenario
+// --redis-locks: the coordinator's locks in Redis (as with REDIS_URL set) instead of advisory locks
+const REDIS_LOCKS = process.argv.includes('--redis-locks')
 const BOOKINGS = 200
 const RESTAURANTS = 4
 const ADMIN_URL = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
@@ -59,6 +61,7 @@ async function freshEngine(env: Record<string, string>): Promise<{ engine: Engin
     MAITRE_API_TOKEN: 'bench-token-123',
     DATABASE_URL: url.toString(),
     FEATURE_AUTO_ASSIGN_RETRY_POLICY_V2: '1',
+    ...(REDIS_LOCKS ? { REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' } : {}),
     ...env,
   })
   const engine = await createEngine(config, {
@@ -139,6 +142,17 @@ async function invariants(engine: Engine) {
     states: Object.fromEntries(states.map((s) => [s.state as string, Number(s.n)])),
     emailMismatches: Number(emails!.wrong_confirmed) + Number(emails!.wrong_other),
   }
+}
+
+/** How intake's inline step ended: confirmed, or queued with its reason (INTAKE_BUSY: left to the job). */
+async function inlineAnswers(engine: Engine) {
+  const found = await rows(
+    engine,
+    `select case when context->>'outcome' = 'confirmed' then 'confirmed'
+                 else context->>'outcome' || ':' || coalesce(context->>'reason', '-') end as answer, count(*)::int as n
+       from observability_events where event_type = 'inline_auto_assign.finished' group by 1`,
+  )
+  return Object.fromEntries(found.map((row) => [row.answer as string, Number(row.n)]))
 }
 
 /** Every coordinator run's final event: its duration, lock wait, and whether it took the lock. */
@@ -234,6 +248,7 @@ async function v3Run() {
       wallMs: round(wallMs),
       intakeP95Ms: round(percentile(latencies, 95)),
       ...coordinatorStats(events),
+      inlineAnswers: await inlineAnswers(engine),
       maxInFlightPerRestaurant: Math.max(...maxSeen.values()),
       maxParallel: await engine.flags.number('assignment.pipeline_v3_max_parallel', {}),
       bulkheadSamples: samples,
@@ -271,6 +286,7 @@ async function v3PacedRun() {
     return {
       settled,
       ...coordinatorStats(events),
+      inlineAnswers: await inlineAnswers(engine),
       ...(await invariants(engine)),
     }
   } finally {
@@ -336,9 +352,16 @@ const report = {
   // the machine is shared: the load average says how much of it the benchmark had
   loadAverage: { start: loadAtStart, end: os.loadavg().map(round) },
   machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
-  scenario: { bookings: BOOKINGS, restaurants: RESTAURANTS, runs: RUNS, driver: 'postgres' },
+  scenario: {
+    bookings: BOOKINGS,
+    restaurants: RESTAURANTS,
+    runs: RUNS,
+    driver: 'postgres',
+    locks: REDIS_LOCKS ? 'redis' : 'advisory',
+  },
   targets: TARGETS,
   v3: {
+    intakeP95Ms: median(v3Runs.map((r) => r.intakeP95Ms)),
     coordinatorP95Ms: median(v3Runs.map((r) => r.coordinatorP95Ms)),
     lockedRunsP95Ms: median(v3Runs.map((r) => r.lockedRunsP95Ms)),
     lockWaitP95Ms: median(v3Runs.map((r) => r.lockWaitP95Ms)),
@@ -370,7 +393,10 @@ const report = {
   },
 }
 fs.mkdirSync('bench/results', { recursive: true })
-fs.writeFileSync('bench/results/coordinator.json', JSON.stringify(report, null, 2) + '\n')
+fs.writeFileSync(
+  REDIS_LOCKS ? 'bench/results/coordinator-redis-locks.json' : 'bench/results/coordinator.json',
+  JSON.stringify(report, null, 2) + '\n',
+)
 console.log(
   JSON.stringify(
     {

@@ -180,6 +180,28 @@ describe(`pipeline V3 coordinator (${driver})`, () => {
     await resilience.close()
   })
 
+  it('a booking past its cutoff goes to manual review even while its lock stays taken', async () => {
+    const { coordinator, resilience } = coordinatorWith({})
+    const booking = await insertBooking(engine, restaurantId, { startAt: new Date(Date.now() + 10 * 60_000) })
+    const held = await resilience.locks.acquire(`booking:${booking.id}`, { waitMs: 10, ttlMs: 5_000 })
+    expect(held).not.toBeNull()
+    expect(await coordinator.processBooking(booking.id, 'job', { restaurantId })).toMatchObject({
+      outcome: 'manual_review',
+      reason: 'CUTOFF',
+      lockWaitMs: 50,
+    })
+    expect(await footprint(booking.id)).toMatchObject({ state: 'manual_review', allocations: 0, emails: 0 })
+    // a booking still before its cutoff is only told the lock is taken
+    const later = await insertBooking(engine, restaurantId, { startAt: nextDay() })
+    const heldLater = await resilience.locks.acquire(`booking:${later.id}`, { waitMs: 10, ttlMs: 5_000 })
+    expect(await coordinator.processBooking(later.id, 'job', { restaurantId })).toMatchObject({
+      outcome: 'noop',
+      reason: 'lock_contention',
+    })
+    await Promise.all([held!.release(), heldLater!.release()])
+    await resilience.close()
+  })
+
   it('bulkhead full: retry(2000) with the booking untouched; confirmed once a permit frees', async () => {
     await engine.flags.setRule(
       'assignment.pipeline_v3_max_parallel',

@@ -251,6 +251,31 @@ export function createCoordinator(deps: AssignmentDeps, resilience: V3Resilience
     return exit
   }
 
+  const pastCutoff = (booking: Booking) =>
+    deps.now().getTime() >= booking.startAt.getTime() - options.cutoffMinutes * 60_000
+
+  async function toReviewAtCutoff(booking: Booking): Promise<CoordinatorAnswer> {
+    await machine.transition(
+      deps.db,
+      step(booking, 'manual_review', { reason: 'CUTOFF', set: { manualReviewReason: 'CUTOFF' } }),
+    )
+    return { outcome: 'manual_review', reason: 'CUTOFF', state: 'manual_review' }
+  }
+
+  /**
+   * The lock stayed taken: past its cutoff an open booking goes to manual review all the same
+   * (else a lock that is never released would keep its job retrying past the booking's start).
+   * Safe without the lock: the move checks the state, so a holder that seated it first wins.
+   */
+  async function cutoffWhileLocked(reads: RunReads | null): Promise<CoordinatorAnswer | null> {
+    const booking = reads?.[0].status === 'fulfilled' ? reads[0].value : null
+    if (!booking || booking.status !== 'pending_allocation' || !OPEN_STATES.includes(booking.assignmentState))
+      return null
+    if (!pastCutoff(booking)) return null
+    seenRestaurant.set(booking.id, booking.restaurantId)
+    return toReviewAtCutoff(booking).catch(() => null)
+  }
+
   // the restaurant of each booking in flight, for its final event (no second read of the booking)
   const seenRestaurant = new Map<string, string>()
 
@@ -260,14 +285,7 @@ export function createCoordinator(deps: AssignmentDeps, resilience: V3Resilience
       return { outcome: 'noop', reason: 'terminal_state' }
     if ((await selectPipeline(deps.flags, booking)).pipeline !== 'v3')
       return { outcome: 'retry', delayMs: 0, reason: 'PIPELINE_SWITCHED' }
-    const cutoff = booking.startAt.getTime() - options.cutoffMinutes * 60_000
-    if (deps.now().getTime() >= cutoff) {
-      await machine.transition(
-        deps.db,
-        step(booking, 'manual_review', { reason: 'CUTOFF', set: { manualReviewReason: 'CUTOFF' } }),
-      )
-      return { outcome: 'manual_review', reason: 'CUTOFF', state: 'manual_review' }
-    }
+    if (pastCutoff(booking)) return toReviewAtCutoff(booking)
     // open and not yet due for its half-open probe: answer without touching the booking
     const openFor = resilience.breakers.retryAfterMs(booking.restaurantId)
     if (openFor > 0) return { outcome: 'retry', delayMs: openFor, reason: 'CIRCUIT_OPEN' }
@@ -415,18 +433,19 @@ export function createCoordinator(deps: AssignmentDeps, resilience: V3Resilience
       const { reservation, refused } = known
         ? await slotBeforeLock(bookingId, known.restaurantId)
         : { reservation: null, refused: null }
-      // the reads go out beside the lock (readForRun says why that is safe)
-      const reading = refused ? null : readForRun(bookingId, reservation)
-      const lease = refused
+      // the reads go out beside the lock, just after it (readForRun says why that is safe)
+      const locking = refused
         ? null
-        : await resilience.locks.acquire(`booking:${bookingId}`, { waitMs: lockWaitMs, ttlMs: lockTtlMs })
+        : resilience.locks.acquire(`booking:${bookingId}`, { waitMs: lockWaitMs, ttlMs: lockTtlMs })
+      const reading = refused ? null : readForRun(bookingId, reservation)
+      const lease = await locking
       const reads = reading ? await reading : null
       if (refused) walked = refused
       else if (!lease) {
         lockWait = lockWaitMs
         const permit = reads ? permitOf(reads) : undefined
         if (permit) await permit.release().catch(() => {})
-        walked = { outcome: 'noop', reason: 'lock_contention' }
+        walked = (await cutoffWhileLocked(reads)) ?? { outcome: 'noop', reason: 'lock_contention' }
       } else {
         locked = true
         lockWait = lease.waitedMs
