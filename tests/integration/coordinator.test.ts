@@ -63,6 +63,23 @@ describe(`pipeline V3 coordinator (${driver})`, () => {
     }
   }
 
+  /** Runs `body` with the restaurant's max_parallel rule at `value`; the rule goes however it ends. */
+  async function withMaxParallel(value: number, body: () => Promise<void>) {
+    const rule = (enabled: boolean) =>
+      engine.flags.setRule(
+        'assignment.pipeline_v3_max_parallel',
+        { restaurantId },
+        enabled ? { enabled, value } : { enabled },
+        { actor: 'test', comment: enabled ? 'test setup' : 'test teardown' },
+      )
+    await rule(true)
+    try {
+      await body()
+    } finally {
+      await rule(false)
+    }
+  }
+
   /** a coordinator of its own (fresh breakers), with fault hooks */
   function coordinatorWith(faults: AssignmentFaults, breaker = { threshold: 2, halfOpenAfterMs: 300 }) {
     const resilience = createV3Resilience(engine.database, engine.events, {
@@ -203,79 +220,61 @@ describe(`pipeline V3 coordinator (${driver})`, () => {
   })
 
   it('bulkhead full: retry(2000) with the booking untouched; confirmed once a permit frees', async () => {
-    await engine.flags.setRule(
-      'assignment.pipeline_v3_max_parallel',
-      { restaurantId: restaurantId },
-      { enabled: true, value: 1 },
-      { actor: 'test', comment: 'test setup' },
-    )
-    const occupier = await insertBooking(engine, restaurantId, { startAt: nextDay() })
-    const permit = await engine.v3.resilience.bulkhead.tryAcquire(restaurantId, occupier.id, 1)
-    expect(permit).not.toBeNull()
-    const booking = await insertBooking(engine, restaurantId, { startAt: nextDay() })
-    const before = await footprint(booking.id)
-    const refused = await engine.v3.coordinator.processBooking(booking.id)
-    expect(refused).toMatchObject({ outcome: 'retry', delayMs: 2000, reason: 'BULKHEAD_FULL' })
-    expect(await footprint(booking.id)).toEqual(before)
-    await permit!.release()
-    expect((await engine.v3.coordinator.processBooking(booking.id)).outcome).toBe('confirmed')
-    await engine.flags.setRule(
-      'assignment.pipeline_v3_max_parallel',
-      { restaurantId: restaurantId },
-      { enabled: false },
-      { actor: 'test', comment: 'test setup' },
-    )
+    await withMaxParallel(1, async () => {
+      const occupier = await insertBooking(engine, restaurantId, { startAt: nextDay() })
+      const permit = await engine.v3.resilience.bulkhead.tryAcquire(restaurantId, occupier.id, 1)
+      expect(permit).not.toBeNull()
+      const booking = await insertBooking(engine, restaurantId, { startAt: nextDay() })
+      const before = await footprint(booking.id)
+      const refused = await engine.v3.coordinator.processBooking(booking.id)
+      expect(refused).toMatchObject({ outcome: 'retry', delayMs: 2000, reason: 'BULKHEAD_FULL' })
+      expect(await footprint(booking.id)).toEqual(before)
+      await permit!.release()
+      expect((await engine.v3.coordinator.processBooking(booking.id)).outcome).toBe('confirmed')
+    })
   })
 
   it('a bulkhead this process fills is refused before the lock, with no round trip; a permit held elsewhere is refused by the database', async () => {
-    await engine.flags.setRule(
-      'assignment.pipeline_v3_max_parallel',
-      { restaurantId: restaurantId },
-      { enabled: true, value: 1 },
-      { actor: 'test', comment: 'test setup' },
-    )
-    const occupier = await insertBooking(engine, restaurantId, { startAt: nextDay() })
-    const booking = await insertBooking(engine, restaurantId, { startAt: nextDay() })
-    const before = await footprint(booking.id)
-    const finalEvent = async () => {
-      await engine.events.flush()
-      const [row] = await sql(
-        `select context from observability_events where booking_id = $1 and event_type = 'coordinator.retry'
+    await withMaxParallel(1, async () => {
+      const occupier = await insertBooking(engine, restaurantId, { startAt: nextDay() })
+      const booking = await insertBooking(engine, restaurantId, { startAt: nextDay() })
+      const before = await footprint(booking.id)
+      const finalEvent = async () => {
+        await engine.events.flush()
+        const [row] = await sql(
+          `select context from observability_events where booking_id = $1 and event_type = 'coordinator.retry'
           order by id desc limit 1`,
-        [booking.id],
+          [booking.id],
+        )
+        return row?.context as Record<string, unknown> | undefined
+      }
+
+      const mine = await engine.v3.resilience.bulkhead.tryAcquire(restaurantId, occupier.id, 1)
+      expect(mine).not.toBeNull()
+      const refused = await engine.v3.coordinator.processBooking(booking.id, 'job', { restaurantId })
+      expect(refused).toMatchObject({ outcome: 'retry', delayMs: 2000, reason: 'BULKHEAD_FULL', lockWaitMs: 0 })
+      expect(await finalEvent()).toMatchObject({ reason: 'BULKHEAD_FULL', locked: false, trigger: 'job' })
+      expect(await footprint(booking.id)).toEqual(before)
+      await mine!.release()
+
+      // a permit of another process is not counted here: the lock is taken and the database refuses
+      const elsewhere = createV3Resilience(engine.database, engine.events)
+      const theirs = await elsewhere.bulkhead.tryAcquire(restaurantId, occupier.id, 1)
+      expect(theirs).not.toBeNull()
+      const byDatabase = await engine.v3.coordinator.processBooking(booking.id, 'job', { restaurantId })
+      expect(byDatabase).toMatchObject({ outcome: 'retry', reason: 'BULKHEAD_FULL' })
+      expect(await finalEvent()).toMatchObject({ reason: 'BULKHEAD_FULL', locked: true })
+      expect(await footprint(booking.id)).toEqual(before)
+      await theirs!.release()
+      await elsewhere.close()
+
+      expect((await engine.v3.coordinator.processBooking(booking.id, 'job', { restaurantId })).outcome).toBe(
+        'confirmed',
       )
-      return row?.context as Record<string, unknown> | undefined
-    }
-
-    const mine = await engine.v3.resilience.bulkhead.tryAcquire(restaurantId, occupier.id, 1)
-    expect(mine).not.toBeNull()
-    const refused = await engine.v3.coordinator.processBooking(booking.id, 'job', { restaurantId })
-    expect(refused).toMatchObject({ outcome: 'retry', delayMs: 2000, reason: 'BULKHEAD_FULL', lockWaitMs: 0 })
-    expect(await finalEvent()).toMatchObject({ reason: 'BULKHEAD_FULL', locked: false, trigger: 'job' })
-    expect(await footprint(booking.id)).toEqual(before)
-    await mine!.release()
-
-    // a permit of another process is not counted here: the lock is taken and the database refuses
-    const elsewhere = createV3Resilience(engine.database, engine.events)
-    const theirs = await elsewhere.bulkhead.tryAcquire(restaurantId, occupier.id, 1)
-    expect(theirs).not.toBeNull()
-    const byDatabase = await engine.v3.coordinator.processBooking(booking.id, 'job', { restaurantId })
-    expect(byDatabase).toMatchObject({ outcome: 'retry', reason: 'BULKHEAD_FULL' })
-    expect(await finalEvent()).toMatchObject({ reason: 'BULKHEAD_FULL', locked: true })
-    expect(await footprint(booking.id)).toEqual(before)
-    await theirs!.release()
-    await elsewhere.close()
-
-    expect((await engine.v3.coordinator.processBooking(booking.id, 'job', { restaurantId })).outcome).toBe('confirmed')
-    // every slot was given back: the next booking is admitted
-    const next = await insertBooking(engine, restaurantId, { startAt: nextDay() })
-    expect((await engine.v3.coordinator.processBooking(next.id, 'job', { restaurantId })).outcome).toBe('confirmed')
-    await engine.flags.setRule(
-      'assignment.pipeline_v3_max_parallel',
-      { restaurantId: restaurantId },
-      { enabled: false },
-      { actor: 'test', comment: 'test setup' },
-    )
+      // every slot was given back: the next booking is admitted
+      const next = await insertBooking(engine, restaurantId, { startAt: nextDay() })
+      expect((await engine.v3.coordinator.processBooking(next.id, 'job', { restaurantId })).outcome).toBe('confirmed')
+    })
   })
 
   it('the V3 seat is one statement: hold, assigned and confirm; a taken table writes nothing', async () => {
@@ -360,35 +359,25 @@ describe(`pipeline V3 coordinator (${driver})`, () => {
   })
 
   it('never more than max_parallel in flight for a restaurant', async () => {
-    await engine.flags.setRule(
-      'assignment.pipeline_v3_max_parallel',
-      { restaurantId: restaurantId },
-      { enabled: true, value: 2 },
-      { actor: 'test', comment: 'test setup' },
-    )
-    let peak = 0
-    const { coordinator, resilience } = coordinatorWith({
-      beforeV3Decide: async () => {
-        peak = Math.max(peak, (await resilience.bulkhead.inFlight()).get(restaurantId) ?? 0)
-        await new Promise((resolve) => setTimeout(resolve, 20))
-      },
+    await withMaxParallel(2, async () => {
+      let peak = 0
+      const { coordinator, resilience } = coordinatorWith({
+        beforeV3Decide: async () => {
+          peak = Math.max(peak, (await resilience.bulkhead.inFlight()).get(restaurantId) ?? 0)
+          await new Promise((resolve) => setTimeout(resolve, 20))
+        },
+      })
+      const startAt = nextDay()
+      const many = await Promise.all(Array.from({ length: 8 }, () => insertBooking(engine, restaurantId, { startAt })))
+      const results = await Promise.all(many.map((b) => coordinator.processBooking(b.id)))
+      expect(peak).toBeGreaterThan(0)
+      expect(peak).toBeLessThanOrEqual(2)
+      expect(results.some((r) => r.outcome === 'retry' && r.reason === 'BULKHEAD_FULL')).toBe(true)
+      // refused bookings are not lost: still open, and the next round seats or reviews them
+      for (const result of results.filter((r) => r.outcome === 'retry'))
+        expect(['created', 'assignment_pending']).toContain((await footprint(result.bookingId)).state)
+      await resilience.close()
     })
-    const startAt = nextDay()
-    const many = await Promise.all(Array.from({ length: 8 }, () => insertBooking(engine, restaurantId, { startAt })))
-    const results = await Promise.all(many.map((b) => coordinator.processBooking(b.id)))
-    expect(peak).toBeGreaterThan(0)
-    expect(peak).toBeLessThanOrEqual(2)
-    expect(results.some((r) => r.outcome === 'retry' && r.reason === 'BULKHEAD_FULL')).toBe(true)
-    // refused bookings are not lost: still open, and the next round seats or reviews them
-    for (const result of results.filter((r) => r.outcome === 'retry'))
-      expect(['created', 'assignment_pending']).toContain((await footprint(result.bookingId)).state)
-    await resilience.close()
-    await engine.flags.setRule(
-      'assignment.pipeline_v3_max_parallel',
-      { restaurantId: restaurantId },
-      { enabled: false },
-      { actor: 'test', comment: 'test setup' },
-    )
   })
 
   it('breaker: infrastructure failures open it (retry without touching the booking), a half-open probe recovers', async () => {
