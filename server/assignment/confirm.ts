@@ -4,7 +4,7 @@ import { seatV3Row } from '../db/queries/assignment-v3.ts'
 import { confirmationParams } from '../db/queries/confirmation-params.ts'
 import { runPrepared, type PreparedStatement } from '../db/prepared.ts'
 import type { AutoAssignResult } from '../db/schema/bookings.ts'
-import { sqlState } from '../errors.ts'
+import { AppError, sqlState } from '../errors.ts'
 import { confirmationEmailFor } from '../notify/confirmation-email.ts'
 import { OPEN_STATES, statesInto } from './state-machine.ts'
 import type { AssignmentState } from './vocabulary.ts'
@@ -140,7 +140,11 @@ export async function seatThrough(
   },
 ): Promise<SeatResult> {
   if (!statesInto('confirmed').includes(input.via))
-    throw new Error(`seatThrough: the state machine does not let ${input.via} into confirmed`)
+    throw new AppError(
+      'INVALID_SEAT_PATH',
+      `seatThrough: the state machine does not let ${input.via} into confirmed; seat through a state listed by statesInto('confirmed')`,
+      500,
+    )
   const email = confirmationEmailFor(input.booking, input.restaurant, input.tableKeys)
   try {
     const row = await seatV3Row(db, {
