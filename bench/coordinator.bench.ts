@@ -144,6 +144,16 @@ async function invariants(engine: Engine) {
   }
 }
 
+/** From the booking's insert to its confirm, over the confirmed bookings: what a guest waits, inline or not. */
+async function timeToConfirm(engine: Engine) {
+  const found = await rows(
+    engine,
+    `select extract(epoch from (confirmed_at - created_at)) * 1000 as ms from bookings where status = 'confirmed'`,
+  )
+  const values = found.map((row) => Number(row.ms))
+  return { confirmP50Ms: round(percentile(values, 50)), confirmP95Ms: round(percentile(values, 95)) }
+}
+
 /** How intake's inline step ended: confirmed, or queued with its reason (INTAKE_BUSY: left to the job). */
 async function inlineAnswers(engine: Engine) {
   const found = await rows(
@@ -249,6 +259,7 @@ async function v3Run() {
       intakeP95Ms: round(percentile(latencies, 95)),
       ...coordinatorStats(events),
       inlineAnswers: await inlineAnswers(engine),
+      ...(await timeToConfirm(engine)),
       maxInFlightPerRestaurant: Math.max(...maxSeen.values()),
       maxParallel: await engine.flags.number('assignment.pipeline_v3_max_parallel', {}),
       bulkheadSamples: samples,
@@ -287,6 +298,7 @@ async function v3PacedRun() {
       settled,
       ...coordinatorStats(events),
       inlineAnswers: await inlineAnswers(engine),
+      ...(await timeToConfirm(engine)),
       ...(await invariants(engine)),
     }
   } finally {
@@ -362,6 +374,7 @@ const report = {
   targets: TARGETS,
   v3: {
     intakeP95Ms: median(v3Runs.map((r) => r.intakeP95Ms)),
+    confirmP95Ms: median(v3Runs.map((r) => r.confirmP95Ms)),
     coordinatorP95Ms: median(v3Runs.map((r) => r.coordinatorP95Ms)),
     lockedRunsP95Ms: median(v3Runs.map((r) => r.lockedRunsP95Ms)),
     lockWaitP95Ms: median(v3Runs.map((r) => r.lockWaitP95Ms)),
@@ -376,6 +389,7 @@ const report = {
     coordinatorP95Ms: median(pacedRuns.map((r) => r.coordinatorP95Ms)),
     lockedRunsP95Ms: median(pacedRuns.map((r) => r.lockedRunsP95Ms)),
     lockWaitP95Ms: median(pacedRuns.map((r) => r.lockWaitP95Ms)),
+    confirmP95Ms: median(pacedRuns.map((r) => r.confirmP95Ms)),
     doubleBookings: Math.max(...pacedRuns.map((r) => r.doubleBookings)),
     emailMismatches: Math.max(...pacedRuns.map((r) => r.emailMismatches)),
     runs: pacedRuns,
