@@ -200,9 +200,12 @@ export async function runAutoAssignAttempt(
   data: AutoAssignJobData,
   options: AttemptRunOptions,
 ): Promise<AttemptOutcome> {
-  const booking = await loadBooking(deps.db, data.bookingId)
+  // read together: one round trip of waiting instead of two (the count of a missing booking is 0)
+  const [booking, attemptsSoFar] = await Promise.all([
+    loadBooking(deps.db, data.bookingId),
+    jobAttemptsSoFar(deps.db, data.bookingId),
+  ])
   if (!booking) return { kind: 'terminal', result: 'error', reason: 'BOOKING_NOT_FOUND', attemptsUsed: 0 }
-  const attemptsSoFar = await jobAttemptsSoFar(deps.db, booking.id)
   if (booking.status === 'confirmed')
     return { kind: 'terminal', result: 'already_confirmed', reason: null, attemptsUsed: attemptsSoFar }
   if (booking.status === 'cancelled')
