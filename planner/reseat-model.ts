@@ -10,6 +10,8 @@ const overlaps = (a: { start: number; end: number }, b: { start: number; end: nu
 export interface ReseatModel {
   /** CPLEX LP format */
   lp: string
+  /** binary columns: what the solve's cost grows with */
+  columns: number
   /**
    * the rearrangement in a solution's column values (a column left out reads as 0); null when
    * they are not one (a plan missing for some booking, or two overlapping bookings at one table)
@@ -103,5 +105,5 @@ export function reseatModel(
     }
     return { plan: newPlans[chosen]!, moves }
   }
-  return { ok: true, model: { lp, read } }
+  return { ok: true, model: { lp, columns: binaries.length, read } }
 }

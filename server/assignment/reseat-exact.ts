@@ -8,6 +8,16 @@ import { findReseating, reseatModel, type ReseatInput, type ReseatResult } from 
  */
 export const RESEAT_MIP_TIME_LIMIT_S = 0.5
 
+/**
+ * Instances the MIP is tried on. Its cost grows with the columns (bookings x their plans): the
+ * benchmark's full evening on 20 tables has 31 movable bookings and 453 columns (tens of ms); a
+ * day on a 150-table floor has hundreds of bookings, a model of tens of thousands of columns, and
+ * would hold the thread for the whole time limit. Past either bound the answer stays the search's
+ * SEARCH_BUDGET_EXHAUSTED (the job retries later), as before the MIP.
+ */
+export const RESEAT_MIP_MAX_BOOKINGS = 60
+export const RESEAT_MIP_MAX_COLUMNS = 2_000
+
 let highs: Promise<Highs> | null = null
 /**
  * HiGHS (WebAssembly) is loaded once per process, by the first instance that needs it, and solves
@@ -37,8 +47,10 @@ export async function findReseatingExact(
 ): Promise<ReseatResult> {
   const searched = findReseating(input)
   if (searched.ok || searched.reason !== 'SEARCH_BUDGET_EXHAUSTED') return searched
+  if (input.movable.length > RESEAT_MIP_MAX_BOOKINGS) return searched
   const built = reseatModel(input)
   if (!built.ok) return { ok: false, reason: built.reason, stats: searched.stats }
+  if (built.model.columns > RESEAT_MIP_MAX_COLUMNS) return searched
   const solution = (await solver()).solve(built.model.lp, {
     output_flag: false,
     mip_rel_gap: 0,

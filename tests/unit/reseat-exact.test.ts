@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { findReseating, type MovableBooking, type ReseatInput } from '../../planner/index.ts'
-import { findReseatingExact } from '../../server/assignment/reseat-exact.ts'
+import { findReseatingExact, RESEAT_MIP_MAX_BOOKINGS } from '../../server/assignment/reseat-exact.ts'
 import { floorModel } from '../../server/quality/candidate-plans.ts'
 import { eveningFloor } from '../../server/quality/evening-floor.ts'
 import { seededRandom } from '../../server/sim/seeded-random.ts'
@@ -93,6 +93,25 @@ describe('findReseatingExact: the MIP settles what the search cannot', () => {
       const asked = input.movable.find((booking) => booking.id === move.bookingId)!.zoneId
       if (asked) expect(move.to.every((id) => zoneOf.get(id) === asked)).toBe(true)
     }
+  })
+
+  it("leaves an instance with more movable bookings than it is tried on to the search's answer", async () => {
+    // evening 19 and a lunch service on the same tables, far from the party's window: nothing changes
+    // for the party, but the model would be twice the size
+    const input = evening19()
+    const lunch: MovableBooking[] = Array.from({ length: RESEAT_MIP_MAX_BOOKINGS }, (_, index) => {
+      const start = minutes(index % 2 === 0 ? '11:00' : '13:00')
+      return {
+        id: `lunch-${index}`,
+        partySize: 2,
+        window: { start, end: start + 105 },
+        tableIds: [input.tables[Math.floor(index / 2) % input.tables.length]!.id],
+        zoneId: null,
+      }
+    })
+    const result = await findReseatingExact({ ...input, movable: [...input.movable, ...lunch] }, UNHURRIED)
+    expect(result).toMatchObject({ ok: false, reason: 'SEARCH_BUDGET_EXHAUSTED' })
+    expect(result.stats.exact).toBeUndefined()
   })
 
   it('answers the same every time', async () => {
