@@ -1,6 +1,6 @@
 // findReseating: when no plan exists for a new booking, look for a rearrangement of the movable
 // bookings around it that admits it, moving as few bookings as possible.
-import { quoteTables } from './quote'
+import { reseatPlans } from './reseat-plans'
 import type { BusyWindow, Plan, PlannerReason, TableSpec } from './types'
 
 /** A booking that may be moved to other tables (not started, not pinned, not placed by staff). */
@@ -43,6 +43,8 @@ export interface ReseatStats {
   nodes: number
   /** the largest number of moves the search tried */
   depth: number
+  /** set when the search ran out of nodes and the exact MIP settled it (server/assignment/reseat-exact.ts) */
+  exact?: 'mip'
 }
 
 /** search nodes after which a search that has not succeeded tries the capacity proof */
@@ -68,68 +70,20 @@ const overlaps = (a: { start: number; end: number }, b: { start: number; end: nu
  * subset fits too, so dropping supersets loses no rearrangement. Deterministic for a given input.
  * A search still running after PROOF_AFTER_NODES nodes tries a capacity proof (provablyImpossible)
  * that answers NO_REARRANGEMENT for a window that cannot hold everyone at some instant: without it
- * such searches ran to their node budget.
+ * such searches ran to their node budget. Complete, but not always fast: on a full evening the
+ * fewest moves may lie past millions of nodes, so the engine hands an exhausted search to the same
+ * problem as a MIP (reseatModel, solved in server/assignment/reseat-exact.ts).
  */
 export function findReseating(input: ReseatInput): ReseatResult {
   const stats: ReseatStats = { affected: 0, nodes: 0, depth: 0 }
-  const maxTables = input.maxTables ?? 3
-  const requireAdjacency = input.requireAdjacency ?? true
-  const base = {
-    tables: input.tables,
-    adjacency: input.adjacency,
-    maxTables,
-    requireAdjacency,
-    busy: input.fixedBusy,
-    limit: 1_000_000,
-  }
-
-  const fresh = quoteTables({
-    ...base,
-    partySize: input.request.partySize,
-    window: input.request.window,
-    zoneId: input.request.zoneId ?? null,
-  })
-  if (!fresh.ok && fresh.reason !== 'NO_AVAILABILITY') return { ok: false, reason: fresh.reason, stats }
-  // no plan even with every movable booking gone: no rearrangement can help
-  if (!fresh.ok) return { ok: false, reason: 'NO_REARRANGEMENT', stats }
-  const minimalNew = new Set(minimal(fresh.plans.map((plan) => plan.tableIds)).map((plan) => plan.join()))
-  const newPlans = fresh.plans.filter((plan) => minimalNew.has([...plan.tableIds].sort().join()))
-
-  const bookings = input.movable.map((booking) => ({ ...booking, current: [...booking.tableIds].sort() }))
+  const candidates = reseatPlans(input)
+  if (!candidates.ok) return { ok: false, reason: candidates.reason, stats }
+  const { newPlans, bookings, minimalOf, otherPlans } = candidates.plans
   // which movable bookings sit at each table now
   const atTable = new Map<string, number[]>()
   bookings.forEach((booking, index) => {
     for (const id of booking.current) atTable.set(id, [...(atTable.get(id) ?? []), index])
   })
-  // a booking's other plans, computed when it first has to move; bookings of one party size, zone
-  // and window (most of an evening's twos at 19:30) share the planner's answer
-  const plansOf = new Map<number, string[][]>()
-  const minimalPlans = new Map<string, string[][]>()
-  const minimalOf = (booking: (typeof bookings)[number]): string[][] => {
-    const key = `${booking.partySize}|${booking.zoneId ?? ''}|${booking.window.start}|${booking.window.end}`
-    let all = minimalPlans.get(key)
-    if (!all) {
-      const quote = quoteTables({
-        ...base,
-        partySize: booking.partySize,
-        window: booking.window,
-        zoneId: booking.zoneId,
-      })
-      all = quote.ok ? minimal(quote.plans.map((plan) => plan.tableIds)) : []
-      minimalPlans.set(key, all)
-    }
-    return all
-  }
-  const otherPlans = (index: number): string[][] => {
-    let plans = plansOf.get(index)
-    if (!plans) {
-      const booking = bookings[index]!
-      const current = booking.current.join()
-      plans = minimalOf(booking).filter((plan) => plan.join() !== current)
-      plansOf.set(index, plans)
-    }
-    return plans
-  }
 
   // the capacity proof costs a planner call per kind of booking around: only a search that has not
   // succeeded within PROOF_AFTER_NODES pays it (most successful ones need a move or two)
@@ -138,10 +92,10 @@ export function findReseating(input: ReseatInput): ReseatResult {
       input,
       newPlans.map((plan) => plan.tableIds),
       // every plan a booking may end at: its minimal plans, and where it sits now
-      bookings.map((booking) => ({
+      bookings.map((booking, index) => ({
         window: booking.window,
         current: booking.current,
-        plans: () => minimalOf(booking),
+        plans: () => minimalOf(index),
       })),
     )
 
@@ -217,27 +171,17 @@ export function findReseating(input: ReseatInput): ReseatResult {
           from: bookings[index]!.current,
           to: placed.find((one) => one.index === index)!.plan,
         }))
-        stats.affected = plansOf.size
+        stats.affected = candidates.plans.asked()
         return { ok: true, plan, moves, stats }
       }
       if (stopped) {
-        stats.affected = plansOf.size
+        stats.affected = candidates.plans.asked()
         return { ok: false, reason: stopped === 'budget' ? 'SEARCH_BUDGET_EXHAUSTED' : 'NO_REARRANGEMENT', stats }
       }
     }
   }
-  stats.affected = plansOf.size
+  stats.affected = candidates.plans.asked()
   return { ok: false, reason: 'NO_REARRANGEMENT', stats }
-}
-
-/** plans arrive in optimal_fit order, so a plan's proper subsets (strictly less overage) come first */
-function minimal(plans: string[][]): string[][] {
-  const sorted = plans.map((plan) => [...plan].sort())
-  const kept: string[][] = []
-  for (const plan of sorted) {
-    if (!kept.some((other) => other.length < plan.length && other.every((id) => plan.includes(id)))) kept.push(plan)
-  }
-  return kept
 }
 
 /**

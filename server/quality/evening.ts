@@ -10,8 +10,21 @@ export interface EveningRequest {
   startMinutes: number
   /** a zone key, when the guest asked for one */
   zone: string | null
-  /** arrival index after which this booking is cancelled; null when it is kept */
+  /**
+   * the booking is cancelled after the requests before this arrival index and before this one
+   * (cancelledBefore); null when it is kept
+   */
   cancelledAfter: number | null
+}
+
+/**
+ * Whether a booking with `cancelledAfter` is gone when request `arrival` comes: the engine's run
+ * (run-evening.ts) cancels it just before request `cancelledAfter`, as a replayed day does (the
+ * first booking made after the cancellation, replay.ts), and the first-come reference
+ * (references.ts) must free its tables at that same point, or the two play different evenings.
+ */
+export function cancelledBefore(cancelledAfter: number | null, arrival: number): boolean {
+  return cancelledAfter !== null && cancelledAfter <= arrival
 }
 
 export interface Evening {

@@ -2,7 +2,7 @@ import type { Highs } from 'highs'
 import { turnMinutesFor } from '../bookings/block-window.ts'
 import type { FloorInput } from '../restaurants/floor-schema.ts'
 import { floorModel, minimalPlans, type PlanKnobs } from './candidate-plans.ts'
-import type { Evening, EveningRequest } from './evening.ts'
+import { cancelledBefore, type Evening, type EveningRequest } from './evening.ts'
 
 /** A request with its block window (minutes after midnight, half-open) and its candidate plans. */
 export interface ModelRequest {
@@ -135,8 +135,8 @@ export function hindsightOptimum(highs: Highs, requests: ModelRequest[], cancell
 
 /**
  * First come, first served with perfect re-seating: requests arrive in order; each is accepted
- * when every booking accepted so far (less those cancelled by then) and this one can all be
- * seated by some rearrangement. The limit for an engine that never refuses a guest it could fit.
+ * when every booking accepted so far (less those cancelled by then, cancelledBefore: the engine's
+ * run cancels at the same point) and this one can all be seated by some rearrangement. The limit for an engine that never refuses a guest it could fit.
  */
 export function firstComeLimit(
   highs: Highs,
@@ -146,7 +146,7 @@ export function firstComeLimit(
   const accepted = new Set<number>()
   const byArrival = [...requests].sort((a, b) => a.arrival - b.arrival)
   for (const request of byArrival) {
-    for (const [arrival, after] of cancelAfter) if (after < request.arrival) accepted.delete(arrival)
+    for (const [arrival, after] of cancelAfter) if (cancelledBefore(after, request.arrival)) accepted.delete(arrival)
     if (request.plans.length === 0) continue
     const candidate = new Set([...accepted, request.arrival])
     const subset = byArrival.filter((other) => candidate.has(other.arrival))

@@ -111,6 +111,7 @@ export async function runEveningThroughEngine(
   for (const request of evening.requests) {
     // evenly spaced arrivals: the model is arrival order, not booking lead times
     options.clock?.set(new Date(runStart + ((arrivalsEnd - runStart) * request.arrival) / total))
+    // just before this request, where the first-come reference frees them too (cancelledBefore)
     for (const arrival of cancelAt.get(request.arrival) ?? []) {
       const id = bookingIdByArrival.get(arrival)
       if (id) await engine.bookings.cancel(id, 'simulator')

@@ -99,6 +99,33 @@ describe('quality simulator: evenings through the real engine against exact refe
     }
   })
 
+  it('with re-seating on, seats exactly the first-come limit on evenings 4 and 19 of bench:quality', async () => {
+    // evening 19's party of six needs nine moves (past the search's budget: the MIP finds them);
+    // evening 4 differed only by when the reference let a cancellation free its tables
+    const reseating = await createTestEngine({}, { workers: false })
+    try {
+      await reseating.flags.setRule(
+        'assignment.reseat',
+        { restaurantId: null },
+        { enabled: true },
+        { actor: 'test', comment: 'quality' },
+      )
+      const reports = await runQuality(reseating, {
+        floor: eveningFloor(),
+        floorName: 'evening',
+        profile: 'peak',
+        seeds: [4, 19],
+        count: 80,
+      })
+      expect(reports.map((report) => [report.seed, report.engine.covers, report.firstCome.covers])).toEqual([
+        [4, 84, 84],
+        [19, 93, 93],
+      ])
+    } finally {
+      await reseating.dispose()
+    }
+  }, 180_000)
+
   it('seats the same evening the same way twice: ties break on table keys, not on random ids', async () => {
     const floor = eveningFloor()
     const evening = generateEvening(floor, { seed: 9, count: 40 })

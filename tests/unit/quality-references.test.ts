@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import loadHighs, { type Highs } from 'highs'
 import type { FloorInput } from '../../server/restaurants/floor-schema.ts'
 import { floorModel, minimalPlans } from '../../server/quality/candidate-plans.ts'
-import { generateEvening, type Evening } from '../../server/quality/evening.ts'
+import { cancelledBefore, generateEvening, type Evening } from '../../server/quality/evening.ts'
 import { firstComeLimit, hindsightOptimum, modelRequests, type ModelRequest } from '../../server/quality/references.ts'
 import { seededRandom } from '../../server/sim/seeded-random.ts'
 import { isValidPlan } from './planner/reference-model.ts'
@@ -129,6 +129,26 @@ describe('quality references (HiGHS MIP) against brute force on tiny evenings', 
     expect(nonTrivial).toBeGreaterThan(5)
   })
 
+  it("the first-come limit frees a cancelled booking's tables for the request it is cancelled before, as the engine run does", () => {
+    // one two-top; the first pair is cancelled just before the second asks for the same hour
+    const floor: FloorInput = {
+      ...tinyFloor(seededRandom(1)),
+      tables: [{ key: 't0', zone: 'a', capacity: 2 }],
+      zones: [{ key: 'a', name: 'a' }],
+      adjacency: [],
+    }
+    const evening: Evening = {
+      seed: 0,
+      profile: 'peak',
+      requests: [
+        { arrival: 0, partySize: 2, startMinutes: 19 * 60, zone: null, cancelledAfter: 1 },
+        { arrival: 1, partySize: 2, startMinutes: 19 * 60, zone: null, cancelledAfter: null },
+      ],
+    }
+    const limit = firstComeLimit(highs, modelRequests(floor, evening, KNOBS), new Map([[0, 1]]))
+    expect(limit.seated).toEqual([1])
+  })
+
   it('the first-come limit accepts exactly the requests a brute force can fit in arrival order', () => {
     const random = seededRandom(23)
     let refused = 0
@@ -142,7 +162,8 @@ describe('quality references (HiGHS MIP) against brute force on tiny evenings', 
       const requests = withAllPlans(floor, evening)
       const accepted = new Set<number>()
       for (const request of requests) {
-        for (const [arrival, after] of cancelAfter) if (after < request.arrival) accepted.delete(arrival)
+        for (const [arrival, after] of cancelAfter)
+          if (cancelledBefore(after, request.arrival)) accepted.delete(arrival)
         const candidate = new Set([...accepted, request.arrival])
         const subset = requests.filter((other) => candidate.has(other.arrival))
         if (bruteForceBest(subset, candidate) !== null) accepted.add(request.arrival)

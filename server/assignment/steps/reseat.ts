@@ -1,4 +1,5 @@
-import { findReseating, type BusyWindow, type MovableBooking } from '../../../planner/index.ts'
+import type { BusyWindow, MovableBooking } from '../../../planner/index.ts'
+import { findReseatingExact } from '../reseat-exact.ts'
 import { listNearbyAllocations } from '../../db/queries/reseat.ts'
 import type { Booking } from '../../db/schema/bookings.ts'
 import type { AssignmentDeps } from '../assignment-deps.ts'
@@ -95,7 +96,7 @@ export async function planReseating(
   }
   // in table keys, like every planner call of the engine, so equal rearrangements tie the same way
   const keyed = keyedFloor(floor)
-  const inKeys = findReseating({
+  const inKeys = await findReseatingExact({
     tables: keyed.tables,
     adjacency: keyed.adjacency,
     fixedBusy: busyInKeys(keyed, fixedBusy),
