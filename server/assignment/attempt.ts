@@ -71,7 +71,9 @@ export async function runAssignmentAttempt(
       })
       // no free plan: online re-seating may make room (flag assignment.reseat); it only plans, and
       // the commit writes its moves with the new booking's hold and confirm, in one transaction
-      const reseated = options.signal?.aborted ? null : await reseatForDecision(deps, booking, decision)
+      const reseated = options.signal?.aborted
+        ? null
+        : await reseatForDecision(deps, booking, decision, { signal: options.signal })
       if (reseated) decision = { ...decision, plans: [reseated], reason: null }
     }
   } catch (error) {

@@ -15,8 +15,23 @@
 //   one terminates its worker (a thread in a tight search loop cannot be interrupted otherwise)
 //   and a fresh worker takes the next quote. The promise rejects with QuoteAborted.
 // - Floors cross to a worker once per floor key (`floorVersion`), then are kept there (LRU).
+// - The re-seating search (planner/findReseating, issue 15) follows the same policy: inline
+//   within `inlineReseatNodes` search nodes, else again on a worker with the caller's own node
+//   budget. A budget only stops that search early, so the worker answers exactly what one inline
+//   run with the full budget would. On the filling demo floors the searches that run to their
+//   budget took about a quarter of the server thread's time at saturation (bench/README.md).
+//   A running re-seat search is bounded by its budget, so an abort does not end its worker (a
+//   new thread costs more than the rest of the search): the caller is answered at once and the
+//   worker finishes and drops the result.
 import { Worker } from 'node:worker_threads'
-import { quoteTablesWithin, type Quote, type QuoteInput } from '../../planner/index.ts'
+import {
+  findReseating,
+  quoteTablesWithin,
+  type Quote,
+  type QuoteInput,
+  type ReseatInput,
+  type ReseatResult,
+} from '../../planner/index.ts'
 
 export interface QuotePoolOptions {
   /** worker threads for the quotes the event loop does not run; default 1 */
@@ -25,12 +40,20 @@ export interface QuotePoolOptions {
   inlineBranches?: number
   /** floors with more tables + adjacency entries than this are quoted on a worker at once */
   inlineFloorSize?: number
+  /** re-seating search nodes the event loop runs before the search moves to a worker */
+  inlineReseatNodes?: number
 }
 
 /** about 1-3 ms of search on one core of the benchmark machine */
 export const DEFAULT_INLINE_BRANCHES = 20_000
 /** a few milliseconds of per-floor precomputation (a 600-table floor with its edges is about 1 800) */
 export const DEFAULT_INLINE_FLOOR_SIZE = 2_500
+/**
+ * About 1-2 ms of re-seat search on the benchmark machine: covers most searches that find a
+ * rearrangement or prove there is none (hundreds to a few thousand nodes on the demo floors), and
+ * is past the search's capacity proof (PROOF_AFTER_NODES), so the searches the proof ends stay inline
+ */
+export const DEFAULT_INLINE_RESEAT_NODES = 2_000
 
 export class QuoteAborted extends Error {
   constructor(reason: unknown) {
@@ -41,25 +64,34 @@ export class QuoteAborted extends Error {
 
 type FloorArrays = Pick<QuoteInput, 'tables' | 'adjacency'>
 
+/** What a worker runs, without the floor (which crosses once per floor key) */
+export type WorkerTask =
+  | { kind: 'quote'; input: Omit<QuoteInput, 'tables' | 'adjacency' | 'now'> }
+  | { kind: 'reseat'; input: Omit<ReseatInput, 'tables' | 'adjacency'> }
+
 export interface WorkerRequest {
   id: number
   floorKey: string | null
   /** present when the worker may not have the floor yet */
   floor: FloorArrays | null
-  input: Omit<QuoteInput, 'tables' | 'adjacency' | 'now'>
+  task: WorkerTask
 }
 
-export type WorkerReply = { id: number; quote: Quote } | { id: number; missingFloor: true }
+export type WorkerReply =
+  { id: number; quote: Quote } | { id: number; reseat: ReseatResult } | { id: number; missingFloor: true }
 
 interface Job {
   id: number
-  input: QuoteInput
+  floor: FloorArrays
   floorKey: string | null
+  task: WorkerTask
   signal: AbortSignal | undefined
   onAbort: () => void
-  resolve: (quote: Quote) => void
+  resolve: (answer: never) => void
   reject: (error: Error) => void
   worker: PoolWorker | null
+  /** answered (or rejected) already: a late reply from a worker is dropped */
+  settled: boolean
 }
 
 interface PoolWorker {
@@ -71,6 +103,9 @@ interface PoolWorker {
 export interface QuotePoolCounters {
   inline: number
   offloaded: number
+  /** re-seat searches answered on the event loop, and those moved to a worker */
+  reseatInline: number
+  reseatOffloaded: number
   aborted: number
   workersStarted: number
 }
@@ -83,7 +118,15 @@ export class QuotePool {
   readonly size: number
   readonly inlineBranches: number
   readonly inlineFloorSize: number
-  readonly counters: QuotePoolCounters = { inline: 0, offloaded: 0, aborted: 0, workersStarted: 0 }
+  readonly inlineReseatNodes: number
+  readonly counters: QuotePoolCounters = {
+    inline: 0,
+    offloaded: 0,
+    reseatInline: 0,
+    reseatOffloaded: 0,
+    aborted: 0,
+    workersStarted: 0,
+  }
   private readonly workers: PoolWorker[] = []
   private readonly queue: Job[] = []
   private nextId = 1
@@ -93,23 +136,44 @@ export class QuotePool {
     this.size = Math.max(1, options.size ?? 1)
     this.inlineBranches = options.inlineBranches ?? DEFAULT_INLINE_BRANCHES
     this.inlineFloorSize = options.inlineFloorSize ?? DEFAULT_INLINE_FLOOR_SIZE
+    this.inlineReseatNodes = options.inlineReseatNodes ?? DEFAULT_INLINE_RESEAT_NODES
   }
 
   /** The exact quote (planner/quoteTables), inline when it is cheap, else on a worker thread. */
   quote(request: QuoteInput & { signal?: AbortSignal }): Promise<Quote> {
     const { signal, ...input } = request
     if (signal?.aborted) return Promise.reject(new QuoteAborted(signal.reason))
-    // malformed floors (not arrays) stay inline: the planner answers INVALID_REQUEST at once
-    const size =
-      Array.isArray(input.tables) && Array.isArray(input.adjacency) ? input.tables.length + input.adjacency.length : 0
-    if (size <= this.inlineFloorSize) {
+    if (floorSize(input) <= this.inlineFloorSize) {
       const quote = quoteTablesWithin(input, this.inlineBranches)
       if (quote) {
         this.counters.inline++
         return Promise.resolve(quote)
       }
     }
-    return this.offload(input, signal)
+    const { tables, adjacency, now: _now, ...rest } = input
+    this.counters.offloaded++
+    return this.offload({ tables, adjacency }, input.floorVersion ?? null, { kind: 'quote', input: rest }, signal)
+  }
+
+  /**
+   * The re-seating search (planner/findReseating), answered exactly as findReseating answers it:
+   * inline when it ends within `inlineReseatNodes` nodes, else run again on a worker thread with
+   * the request's own budget. `floorVersion` keys the floor on the workers, as for quotes.
+   */
+  reseat(request: ReseatInput & { floorVersion?: string; signal?: AbortSignal }): Promise<ReseatResult> {
+    const { signal, floorVersion, ...input } = request
+    if (signal?.aborted) return Promise.reject(new QuoteAborted(signal.reason))
+    if (floorSize(input) <= this.inlineFloorSize) {
+      const withinBudget = input.maxNodes !== undefined && input.maxNodes <= this.inlineReseatNodes
+      const result = findReseating(withinBudget ? input : { ...input, maxNodes: this.inlineReseatNodes })
+      if (withinBudget || result.ok || result.reason !== 'SEARCH_BUDGET_EXHAUSTED') {
+        this.counters.reseatInline++
+        return Promise.resolve(result)
+      }
+    }
+    const { tables, adjacency, ...rest } = input
+    this.counters.reseatOffloaded++
+    return this.offload({ tables, adjacency }, floorVersion ?? null, { kind: 'reseat', input: rest }, signal)
   }
 
   /** Start the workers now rather than on the first quote that needs one. */
@@ -130,19 +194,25 @@ export class QuotePool {
     await Promise.all(workers.map((w) => w.thread.terminate()))
   }
 
-  private offload(input: QuoteInput, signal: AbortSignal | undefined): Promise<Quote> {
+  private offload<T>(
+    floor: FloorArrays,
+    floorKey: string | null,
+    task: WorkerTask,
+    signal: AbortSignal | undefined,
+  ): Promise<T> {
     if (this.closed) return Promise.reject(new QuoteAborted('the quote pool closed'))
-    this.counters.offloaded++
-    return new Promise<Quote>((resolve, reject) => {
+    return new Promise<T>((resolve, reject) => {
       const job: Job = {
         id: this.nextId++,
-        input,
-        floorKey: input.floorVersion ?? null,
+        floor,
+        floorKey,
+        task,
         signal,
         onAbort: () => this.abort(job),
-        resolve,
+        resolve: resolve as (answer: never) => void,
         reject,
         worker: null,
+        settled: false,
       }
       signal?.addEventListener('abort', job.onAbort, { once: true })
       this.queue.push(job)
@@ -166,14 +236,13 @@ export class QuotePool {
     job.worker = worker
     worker.job = job
     worker.thread.ref()
-    const { tables, adjacency, now: _now, ...rest } = job.input
     const needsFloor = forceFloor || job.floorKey === null || !worker.floors.has(job.floorKey)
     if (needsFloor && job.floorKey !== null) worker.floors.add(job.floorKey)
     const request: WorkerRequest = {
       id: job.id,
       floorKey: job.floorKey,
-      floor: needsFloor ? { tables, adjacency } : null,
-      input: rest,
+      floor: needsFloor ? job.floor : null,
+      task: job.task,
     }
     worker.thread.postMessage(request)
   }
@@ -192,7 +261,7 @@ export class QuotePool {
         return
       }
       this.release(worker)
-      this.finish(job, null, reply.quote)
+      this.finish(job, null, 'quote' in reply ? reply.quote : reply.reseat)
       this.dispatch()
     })
     thread.on('error', (error) => {
@@ -217,6 +286,11 @@ export class QuotePool {
     const queued = this.queue.indexOf(job)
     if (queued >= 0) this.queue.splice(queued, 1)
     const worker = job.worker
+    if (worker && worker.job === job && job.task.kind === 'reseat') {
+      // bounded by its node budget: the worker finishes it (busy until then) and drops the answer
+      this.finish(job, new QuoteAborted(job.signal?.reason))
+      return
+    }
     if (worker && worker.job === job) {
       // a search cannot be interrupted from outside: end the thread, a new one takes over
       worker.job = null
@@ -237,12 +311,20 @@ export class QuotePool {
     if (i >= 0) this.workers.splice(i, 1)
   }
 
-  private finish(job: Job, error: Error | null, quote?: Quote): void {
+  private finish(job: Job, error: Error | null, answer?: Quote | ReseatResult): void {
     job.signal?.removeEventListener('abort', job.onAbort)
-    job.worker = null
+    if (job.settled) return
+    job.settled = true
     if (error) job.reject(error)
-    else job.resolve(quote as Quote)
+    else job.resolve(answer as never)
   }
+}
+
+/** tables + adjacency entries; malformed floors (not arrays) count 0 and stay inline, where the planner refuses them */
+function floorSize(input: FloorArrays): number {
+  return Array.isArray(input.tables) && Array.isArray(input.adjacency)
+    ? input.tables.length + input.adjacency.length
+    : 0
 }
 
 let shared: QuotePool | null = null

@@ -1,9 +1,10 @@
 // Worker-thread side of the quote pool (server/assignment/quote-pool.ts): runs quoteTables, with
-// no budget, for the quotes the event loop must not run. Floors are kept by key, so a floor
+// no budget, for the quotes the event loop must not run, and findReseating, with the caller's
+// node budget, for the re-seat searches that outgrew the loop's. Floors are kept by key, so a floor
 // crosses the thread boundary once, not with every quote, and the planner's per-floor
 // precomputation (keyed by array identity) is reused across quotes here too.
 import { parentPort } from 'node:worker_threads'
-import { quoteTables, type QuoteInput } from '../../planner/index.ts'
+import { findReseating, quoteTables, type QuoteInput } from '../../planner/index.ts'
 import type { WorkerReply, WorkerRequest } from './quote-pool.ts'
 
 /** Floors kept per worker; the least recently used goes first. */
@@ -31,6 +32,8 @@ parentPort?.on('message', (request: WorkerRequest) => {
   const floor = floorFor(request)
   let reply: WorkerReply
   if (!floor) reply = { id: request.id, missingFloor: true }
-  else reply = { id: request.id, quote: quoteTables({ ...request.input, ...floor }) }
+  else if (request.task.kind === 'reseat')
+    reply = { id: request.id, reseat: findReseating({ ...request.task.input, ...floor }) }
+  else reply = { id: request.id, quote: quoteTables({ ...request.task.input, ...floor }) }
   parentPort?.postMessage(reply)
 })

@@ -1,5 +1,6 @@
 import loadHighs, { type Highs } from 'highs'
-import { findReseating, reseatModel, type ReseatInput, type ReseatResult } from '../../planner/index.ts'
+import { reseatModel, type ReseatInput, type ReseatResult } from '../../planner/index.ts'
+import { sharedQuotePool } from './quote-pool.ts'
 
 /**
  * Wall-clock limit of one solve, seconds (inside the inline deadline, 1.5 s by default). The
@@ -43,9 +44,21 @@ const solver = () =>
  */
 export async function findReseatingExact(
   input: ReseatInput,
-  options: { timeLimitS?: number } = {},
+  options: {
+    timeLimitS?: number
+    /** keys the floor on the quote pool's workers (as for quotes) */
+    floorVersion?: string
+    /** drops a search still waiting for a worker (QuoteAborted) */
+    signal?: AbortSignal
+  } = {},
 ): Promise<ReseatResult> {
-  const searched = findReseating(input)
+  // the search on the quote pool: inline within its node budget, else on its worker thread, with
+  // the same answer (quote-pool.ts); the MIP below still runs on this thread
+  const searched = await sharedQuotePool().reseat({
+    ...input,
+    floorVersion: options.floorVersion,
+    signal: options.signal,
+  })
   if (searched.ok || searched.reason !== 'SEARCH_BUDGET_EXHAUSTED') return searched
   if (input.movable.length > RESEAT_MIP_MAX_BOOKINGS) return searched
   const built = reseatModel(input)

@@ -24,6 +24,11 @@ export interface ReseatOptions {
    * window, so neither it nor a booking moved for it lands there
    */
   heldTableIds?: string[]
+  /**
+   * the caller's deadline: a search still waiting for a worker is dropped and the promise rejects
+   * (QuoteAborted); one running finishes on its worker, unanswered
+   */
+  signal?: AbortSignal
 }
 
 /**
@@ -94,18 +99,22 @@ export async function planReseating(
     entry.tableIds.push(allocation.tableId)
     movable.set(allocation.bookingId, entry)
   }
-  // in table keys, like every planner call of the engine, so equal rearrangements tie the same way
+  // in table keys, like every planner call of the engine, so equal rearrangements tie the same way;
+  // the search on the quote pool, so one that runs long does so on a worker thread (reseat-exact.ts)
   const keyed = keyedFloor(floor)
-  const inKeys = await findReseatingExact({
-    tables: keyed.tables,
-    adjacency: keyed.adjacency,
-    fixedBusy: busyInKeys(keyed, fixedBusy),
-    movable: [...movable.values()].map((entry) => ({ ...entry, tableIds: idsInKeys(keyed, entry.tableIds)! })),
-    request: { partySize: booking.partySize, window, zoneId: booking.zoneId },
-    maxTables: knobs.maxTables,
-    requireAdjacency: knobs.requireAdjacency,
-    maxNodes: RESEAT_MAX_NODES,
-  })
+  const inKeys = await findReseatingExact(
+    {
+      tables: keyed.tables,
+      adjacency: keyed.adjacency,
+      fixedBusy: busyInKeys(keyed, fixedBusy),
+      movable: [...movable.values()].map((entry) => ({ ...entry, tableIds: idsInKeys(keyed, entry.tableIds)! })),
+      request: { partySize: booking.partySize, window, zoneId: booking.zoneId },
+      maxTables: knobs.maxTables,
+      requireAdjacency: knobs.requireAdjacency,
+      maxNodes: RESEAT_MAX_NODES,
+    },
+    { floorVersion: `${booking.restaurantId}:${floor.floorVersion}:keys`, signal: options.signal },
+  )
   deps.metrics.reseatSearches.inc({ result: inKeys.ok ? 'found' : inKeys.reason })
   if (!inKeys.ok || inKeys.moves.length === 0) return null
   const toIds = (keys: string[]) => keys.map((key) => keyed.idByKey.get(key)!)
