@@ -30,6 +30,8 @@ import { AppError, notFound } from '../errors.ts'
 import { buildConfirmationEmail } from '../notify/confirmation-email.ts'
 import { enqueueEmail } from '../notify/outbox-queries.ts'
 import { bookingReasonText } from './reason-text.ts'
+import { isReseatSuggestionId, reseatSuggestion } from './reseat-suggestion.ts'
+import { loadFloorContext } from './review-reader.ts'
 import { createReviewTransitions } from './review-transition.ts'
 import type { RetryOutcome, ReviewActor, SeatOutcome, SeatRequest } from './review-types.ts'
 import { actorText } from './timeline-text.ts'
@@ -345,6 +347,19 @@ export function createReviewActions(deps: AssignmentDeps) {
     )
   }
 
+  /**
+   * A re-seating suggestion the stored ones no longer hold: the refresh task recomputes them
+   * without it (reseat-suggestion.ts) once the restaurant's availability moves on, which in a busy
+   * restaurant is seconds after the page showed it. Searched again now: the same moves give the
+   * same id, and the seat's fenced commit decides as for a stored one.
+   */
+  async function reseatAgain(booking: Booking, suggestionId: string): Promise<StoredSuggestion | undefined> {
+    if (!isReseatSuggestionId(suggestionId)) return undefined
+    const context = await loadFloorContext(deps, booking.restaurantId)
+    const again = context ? await reseatSuggestion(deps, booking, context) : null
+    return again?.id === suggestionId ? again : undefined
+  }
+
   function reseatStale(reseat: NonNullable<StoredSuggestion['reseat']>) {
     const who = reseat.map((move) => move.reference).join(', ') || 'A booking to move'
     return new AppError(
@@ -537,12 +552,14 @@ export function createReviewActions(deps: AssignmentDeps) {
       const booking = await findBookingById(db, input.bookingId)
       if (!booking) throw notFound(`Booking ${input.bookingId}`)
       if (input.suggestion !== undefined) {
-        const picked = (await findStoredSuggestions(db, booking.id))?.suggestions.find((s) => s.id === input.suggestion)
+        const picked =
+          (await findStoredSuggestions(db, booking.id))?.suggestions.find((s) => s.id === input.suggestion) ??
+          (await reseatAgain(booking, input.suggestion))
         if (picked?.reseat) {
           // the tables and the moves are the suggestion's, as computed: the form names it, no more
           return seatAsBooked(request, { ...input, tables: picked.tables, startAt: undefined }, now, picked.reseat)
         }
-        if (!picked && input.suggestion.includes('>')) throw reseatStale([])
+        if (!picked && isReseatSuggestionId(input.suggestion)) throw reseatStale([])
       }
       const moves = input.startAt !== undefined && new Date(input.startAt).getTime() !== booking.startAt.getTime()
       return moves ? moveAndSeat(request, input, now) : seatAsBooked(request, input, now)

@@ -1,7 +1,6 @@
 import { explainQuote, type Explanation } from '../../planner/index.ts'
 import type { AssignmentDeps } from '../assignment/assignment-deps.ts'
 import { DEFAULT_KNOBS } from '../assignment/quote.ts'
-import { planReseating } from '../assignment/steps/reseat.ts'
 import { presentBookings, type ApiBooking } from '../bookings/present-booking.ts'
 import type { Executor } from '../db/client.ts'
 import { findBookingById } from '../db/queries/bookings.ts'
@@ -19,14 +18,8 @@ import { findStoredSuggestions, storeSuggestions } from '../db/queries/review-su
 import type { Booking } from '../db/schema/bookings.ts'
 import type { Restaurant } from '../db/schema/restaurants.ts'
 import type { StoredSuggestion } from '../db/schema/review.ts'
-import {
-  bookingReasonText,
-  fitText,
-  relaxationText,
-  reseatText,
-  RESEAT_RELAXATION,
-  tableReasonText,
-} from './reason-text.ts'
+import { bookingReasonText, fitText, relaxationText, reseatText, tableReasonText } from './reason-text.ts'
+import { createReseatMisses, lacksReseat, reseatSuggestion } from './reseat-suggestion.ts'
 import type { ReviewBooking, ReviewDetail, ReviewSuggestion, ReviewTable, TimelineEntry } from './review-types.ts'
 import { loadBookingStory } from './booking-timeline.ts'
 import { serviceOf } from './service-period.ts'
@@ -116,12 +109,14 @@ async function busyAround(deps: AssignmentDeps, booking: Booking) {
 /**
  * Computes a booking's suggestions on the availability it reads now and stores them with the
  * versions read before that, so a change in between only makes the row look stale (and the
- * refresh task computes it again), never fresh when it is not.
+ * refresh task computes it again), never fresh when it is not. The re-seating suggestion only
+ * with `reseat` (the booking page asks for it; the refresh task does not: reseat-suggestion.ts).
  */
 export async function computeSuggestions(
   deps: AssignmentDeps,
   booking: Booking,
   context: FloorContext,
+  options: { reseat: boolean },
 ): Promise<{ suggestions: StoredSuggestion[]; computedAt: Date }> {
   const allocations = await busyAround(deps, booking)
   const computedAt = deps.now()
@@ -137,8 +132,7 @@ export async function computeSuggestions(
   })
   // nothing fits as booked: moving bookings that have not started may make room; that keeps the
   // guest's time and zone, so it comes first
-  const asBooked = planned.some((suggestion) => suggestion.relaxed.length === 0)
-  const reseat = asBooked ? null : await reseatSuggestion(deps, booking, context)
+  const reseat = options.reseat && lacksReseat(planned) ? await reseatSuggestion(deps, booking, context) : null
   const suggestions = reseat ? [reseat, ...planned] : planned
   await storeSuggestions(deps.db, {
     bookingId: booking.id,
@@ -148,40 +142,6 @@ export async function computeSuggestions(
     computedAt,
   })
   return { suggestions, computedAt }
-}
-
-/**
- * "Seat by moving B-17 from T4 to T6": the re-seating search (assignment/steps/reseat.ts, the
- * engine's own, the same rules: never a started, pinned or staff-placed booking) for a booking
- * in review. Seating it applies the moves in the seat's transaction (review-actions.ts).
- */
-async function reseatSuggestion(
-  deps: AssignmentDeps,
-  booking: Booking,
-  context: FloorContext,
-): Promise<StoredSuggestion | null> {
-  const plan = await planReseating(deps, booking, context.floor, DEFAULT_KNOBS)
-  if (!plan?.moves?.length) return null
-  const moves = await Promise.all(
-    plan.moves.map(async (move) => ({
-      bookingId: move.bookingId,
-      reference: (await findBookingById(deps.db, move.bookingId))?.reference ?? move.bookingId,
-      from: move.fromKeys,
-      to: move.toKeys,
-    })),
-  )
-  const startAt = booking.startAt.toISOString()
-  const tables = [...plan.tableKeys].sort()
-  return {
-    id: `${startAt}|${tables.join('+')}|${moves.map((move) => `${move.reference}:${move.from.join('+')}>${move.to.join('+')}`).join(',')}`,
-    tables,
-    zone: context.zones.find((zone) => zone.id === plan.zoneId)?.key ?? plan.zoneId,
-    capacity: plan.capacity,
-    relaxed: [RESEAT_RELAXATION],
-    startAt,
-    overage: plan.overage,
-    reseat: moves,
-  }
 }
 
 function viewSuggestion(stored: StoredSuggestion, booking: Booking): ReviewSuggestion {
@@ -265,6 +225,45 @@ function moveOptions(booking: Booking, timezone: string, now: Date) {
 
 export function createReviewReader(deps: AssignmentDeps) {
   const db = deps.db
+  const reseatMisses = createReseatMisses()
+
+  /**
+   * The stored suggestions of a booking in review, fresh for the restaurant's versions, with the
+   * re-seating one the refresh task leaves out computed now when it could apply (and stored with
+   * them, or remembered as a miss).
+   */
+  async function suggestionsFor(
+    booking: Booking,
+    context: FloorContext,
+    stored: Awaited<ReturnType<typeof findStoredSuggestions>>,
+  ): Promise<{ suggestions: StoredSuggestion[]; computedAt: Date }> {
+    const versions = {
+      availabilityVersion: context.restaurant.availabilityVersion,
+      floorVersion: context.restaurant.floorVersion,
+    }
+    const fresh =
+      stored &&
+      stored.availabilityVersion === versions.availabilityVersion &&
+      stored.floorVersion === versions.floorVersion
+    if (!fresh) {
+      const computed = await computeSuggestions(deps, booking, context, { reseat: true })
+      if (lacksReseat(computed.suggestions)) reseatMisses.add(booking.id, versions)
+      return computed
+    }
+    if (!lacksReseat(stored.suggestions) || reseatMisses.has(booking.id, versions)) {
+      return { suggestions: stored.suggestions, computedAt: stored.computedAt }
+    }
+    const reseat = await reseatSuggestion(deps, booking, context)
+    if (!reseat) {
+      reseatMisses.add(booking.id, versions)
+      return { suggestions: stored.suggestions, computedAt: stored.computedAt }
+    }
+    // the versions are the ones read before this search, as computeSuggestions stores them
+    const suggestions = [reseat, ...stored.suggestions]
+    await storeSuggestions(db, { bookingId: booking.id, ...versions, suggestions, computedAt: stored.computedAt })
+    return { suggestions, computedAt: stored.computedAt }
+  }
+
   return {
     /** docs/api.md GET /api/review: most urgent (earliest start) first. */
     async queue(filter: { restaurantSlug?: string } = {}): Promise<ReviewBooking[]> {
@@ -299,18 +298,7 @@ export function createReviewReader(deps: AssignmentDeps) {
       ])
       let suggestions: StoredSuggestion[] = []
       let computedAt = deps.now()
-      if (inReview) {
-        const fresh =
-          stored &&
-          stored.availabilityVersion === context.restaurant.availabilityVersion &&
-          stored.floorVersion === context.restaurant.floorVersion
-        if (fresh) {
-          suggestions = stored.suggestions
-          computedAt = stored.computedAt
-        } else {
-          ;({ suggestions, computedAt } = await computeSuggestions(deps, booking, context))
-        }
-      }
+      if (inReview) ({ suggestions, computedAt } = await suggestionsFor(booking, context, stored))
       const explanation = explainQuote({
         tables: context.floor.tables,
         adjacency: context.floor.adjacency,

@@ -19,7 +19,8 @@ export interface ReviewTaskOptions {
  * (seat, move, retry, cancel, note) and two periodic tasks on the engine's scheduler:
  * - review.suggestions: bookings whose stored suggestions are missing or computed on an older
  *   availability or floor version get them recomputed, most urgent first, so the page is instant
- *   and follows the floor as it changes;
+ *   and follows the floor as it changes; all but the re-seating suggestion, which the page
+ *   computes when it is opened (reseat-suggestion.ts);
  * - review.expiry: bookings whose start has passed leave the queue as failed, with their reason.
  */
 export function createReviewService(deps: AssignmentDeps) {
@@ -34,7 +35,8 @@ export function createReviewService(deps: AssignmentDeps) {
       if (!booking || !WAITING_STATES.includes(booking.assignmentState)) continue
       const context = await loadFloorContext(deps, booking.restaurantId)
       if (!context) continue
-      await computeSuggestions(deps, booking, context)
+      // without the re-seat search: the booking page runs it when someone opens it
+      await computeSuggestions(deps, booking, context, { reseat: false })
       refreshed++
     }
     await deleteSuggestionsOutsideReview(deps.db, WAITING_STATES)
