@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'drizzle-orm'
 import type { AssignmentFaults } from '../../server/assignment/assignment-deps.ts'
+import { sharedQuotePool } from '../../server/assignment/quote-pool.ts'
 import { createTestEngine, type TestEngine } from '../helpers/test-engine.ts'
 
 const driver = process.env.DATABASE_URL ? 'postgres' : 'pglite'
@@ -325,5 +326,20 @@ describe(`online re-seating (assignment.reseat, ${driver})`, () => {
     const asked = await seatPair('reseat-zone-asked', inDays(8, 19), 'main')
     expect(asked.four.autoAssign.outcome).toBe('queued')
     expect(await liveTables(engine, asked.pairId)).toEqual(['T4'])
+  })
+
+  it('searches on the quote pool (inline here; a longer search moves to its worker), not beside it', async () => {
+    const { restaurantId, pairId } = await setUp(engine, 'reseat-pool', inDays(3, 19))
+    await reseatOn(engine, restaurantId)
+    const { reseatInline, reseatOffloaded } = sharedQuotePool().counters
+    const four = await engine.bookings.create({
+      restaurant: 'reseat-pool',
+      startAt: inDays(3, 19),
+      partySize: 4,
+      guest: { name: 'Four', email: 'four@guests.example' },
+    })
+    expect(four.booking.tables).toEqual(['T4'])
+    expect(await liveTables(engine, pairId)).toEqual(['T2'])
+    expect(sharedQuotePool().counters).toMatchObject({ reseatInline: reseatInline + 1, reseatOffloaded })
   })
 })
