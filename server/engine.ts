@@ -179,6 +179,10 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
     applicationName: 'maitre-v3',
     timeouts: options.databaseTimeouts,
   })
+  // intake is created last (it is built on all of this): until then no request is in flight. Set
+  // before V3's deps are copied from these, so every copy reads the one counter
+  let intakeInFlight = () => 0
+  assignment.intakeInFlight = () => intakeInFlight()
   const v3Resilience = createV3Resilience(database, events, {
     ...options.v3,
     redisUrl: config.redisUrl,
@@ -192,7 +196,6 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
   })
   // shadow reads and writes on V3's pool too (never a connection intake waits for), and waits
   // while intake answers requests
-  let intakeInFlight = () => 0
   const shadow = createShadowRunner(
     { ...assignment, db: v3Database.db },
     { timeoutMs: options.v3?.shadowTimeoutMs, busy: () => intakeInFlight() > 0 },

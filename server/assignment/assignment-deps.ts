@@ -20,6 +20,11 @@ export interface AssignmentDeps {
   now: () => Date
   /** called after a confirmation email was queued, so the outbox worker sends it without waiting */
   onEmailQueued?: () => void
+  /**
+   * booking requests this process is answering (set by the engine once intake exists): optional
+   * work sheds while there are many (re-seating, reseat-admission.ts)
+   */
+  intakeInFlight?: () => number
   /** pipeline V3 and shadow mode, set by the engine once they exist (they are built on these deps) */
   v3?: { coordinator?: Coordinator; shadow?: ShadowRunner }
   /** fault injection for chaos and recovery tests; never set in production */

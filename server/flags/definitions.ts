@@ -94,6 +94,18 @@ export const FLAG_DEFINITIONS = [
     envOverride: 'FEATURE_ASSIGNMENT_RESEAT',
   },
   {
+    key: 'assignment.reseat_max_intake',
+    valueType: 'number',
+    description:
+      'Re-seating on the booking path only while at most this many booking requests are in flight in the process; above it the job retries later',
+    // saturation: refused bookings' searches would take the CPU the booking path needs
+    // (server/assignment/reseat-admission.ts)
+    defaultValue: 8,
+    envOverride: 'FEATURE_ASSIGNMENT_RESEAT_MAX_INTAKE',
+    min: 0,
+    max: 10_000,
+  },
+  {
     key: 'assignment.peak_pacing',
     valueType: 'boolean',
     description: "Keep the restaurant's peak-pacing tables for large parties until the rule's cut-off",

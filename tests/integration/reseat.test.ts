@@ -132,6 +132,42 @@ describe(`online re-seating (assignment.reseat, ${driver})`, () => {
     expect(await liveTables(engine, pairId)).toEqual(['T4'])
   })
 
+  it('sheds the search while intake is busy (assignment.reseat_max_intake): queued, nobody moved; searched again once quiet', async () => {
+    const { restaurantId, pairId } = await setUp(engine, 'reseat-busy', inDays(3, 19))
+    const rule = (key: 'assignment.reseat' | 'assignment.reseat_max_intake', value?: number) =>
+      engine.flags.setRule(key, { restaurantId }, value === undefined ? { enabled: true } : { enabled: true, value }, {
+        actor: 'test',
+        comment: 'test setup',
+      })
+    await rule('assignment.reseat')
+    // 0: even this one request is too many
+    await rule('assignment.reseat_max_intake', 0)
+    const shed = async () =>
+      (await engine.metrics.registry.getSingleMetric('maitre_reseat_searches_total')?.get())?.values.find(
+        (value) => value.labels.result === 'intake_busy',
+      )?.value ?? 0
+    const shedBefore = await shed()
+    const four = await engine.bookings.create({
+      restaurant: 'reseat-busy',
+      startAt: inDays(3, 19),
+      partySize: 4,
+      guest: { name: 'Four', email: 'four@guests.example' },
+    })
+    expect(four.autoAssign).toMatchObject({ outcome: 'queued', reason: 'NO_AVAILABILITY' })
+    expect(await liveTables(engine, pairId)).toEqual(['T4'])
+    expect(await shed()).toBe(shedBefore + 1)
+
+    await rule('assignment.reseat_max_intake', 8)
+    const again = await engine.bookings.create({
+      restaurant: 'reseat-busy',
+      startAt: inDays(3, 19),
+      partySize: 4,
+      guest: { name: 'Again', email: 'again@guests.example' },
+    })
+    expect(again.autoAssign.outcome).toBe('confirmed')
+    expect(await liveTables(engine, pairId)).toEqual(['T2'])
+  })
+
   it('never moves a pinned booking or one that starts within the lead time', async () => {
     const pinned = await setUp(engine, 'reseat-pinned', inDays(3, 19))
     await engine.flags.setRule(

@@ -1,5 +1,6 @@
 import type { BusyWindow, MovableBooking } from '../../../planner/index.ts'
 import { findReseatingExact } from '../reseat-exact.ts'
+import { admitReseat } from '../reseat-admission.ts'
 import { listNearbyAllocations } from '../../db/queries/reseat.ts'
 import type { Booking } from '../../db/schema/bookings.ts'
 import type { AssignmentDeps } from '../assignment-deps.ts'
@@ -47,7 +48,14 @@ export async function reseatForDecision(
   options: ReseatOptions = {},
 ): Promise<ChosenPlan | null> {
   if (decision.shadow || decision.plans.length > 0 || decision.reason !== 'NO_AVAILABILITY') return null
-  if (!(await deps.flags.boolean('assignment.reseat', { restaurantId: booking.restaurantId, bookingId: booking.id }))) {
+  const context = { restaurantId: booking.restaurantId, bookingId: booking.id }
+  if (!(await deps.flags.boolean('assignment.reseat', context))) return null
+  const admission = admitReseat(
+    deps.intakeInFlight?.() ?? 0,
+    await deps.flags.number('assignment.reseat_max_intake', context),
+  )
+  if (!admission.search) {
+    deps.metrics.reseatSearches.inc({ result: admission.why })
     return null
   }
   return planReseating(deps, booking, decision.snapshot.floor, decision.knobs, {
