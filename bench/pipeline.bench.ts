@@ -144,10 +144,13 @@ async function runDriver(driver: 'pglite' | 'postgres') {
     for (let run = 0; run < (reseatCompare ? RESEAT_ORDER.length : THROUGHPUT_RUNS); run++) {
       const reseat = reseatCompare && RESEAT_ORDER[run] === 1
       if (reseatCompare) await setReseat(ctx.engine, reseat)
+      const searchesBefore = await reseatSearches(ctx.engine)
       const window = await throughputWindow(ctx, 2 + run)
+      const searches = await reseatSearches(ctx.engine)
+      for (const [result, n] of Object.entries(searchesBefore)) searches[result] = (searches[result] ?? 0) - n
       console.log(
         `throughput window ${run + 1}${reseatCompare ? ` (re-seating ${reseat ? 'on' : 'off'})` : ''}`,
-        JSON.stringify(window),
+        JSON.stringify(reseatCompare ? { ...window, reseatSearches: searches } : window),
       )
       windows.push(window)
       reseatWindows[reseat ? 'on' : 'off'].push(window.bookingsPerSecond)
@@ -207,6 +210,12 @@ function countOutcomes(samples: Sample[]): Record<string, number> {
   const counts: Record<string, number> = {}
   for (const sample of samples) counts[sample.outcome] = (counts[sample.outcome] ?? 0) + 1
   return counts
+}
+
+/** The engine's re-seating searches so far, by result (intake_busy: shed while intake was busy). */
+async function reseatSearches(engine: Engine): Promise<Record<string, number>> {
+  const metric = await engine.metrics.registry.getSingleMetric('maitre_reseat_searches_total')?.get()
+  return Object.fromEntries((metric?.values ?? []).map((value) => [String(value.labels.result), value.value]))
 }
 
 async function throughputWindow(ctx: Awaited<ReturnType<typeof setUp>>, seed: number) {
