@@ -2,11 +2,10 @@
 // that end within the inline node budget stay on the event loop; the others run again on a worker
 // thread and answer exactly what findReseating answers with the caller's budget.
 import { afterEach, describe, expect, it } from 'vitest'
-import { findReseating, type MovableBooking, type ReseatInput, type TableSpec } from '../../planner/index'
+import { findReseating, type MovableBooking, type ReseatInput } from '../../planner/index'
 import { QuoteAborted, QuotePool } from '../../server/assignment/quote-pool'
 import { seededRandom } from '../../server/sim/seeded-random'
-
-const H = 3_600_000
+import { H, randomFloor } from './planner/reseat-brute-force'
 
 /** A two-top and a four-top; a pair sits at the four-top; a party of 4 asks: one move seats it. */
 const onePairToMove: ReseatInput = {
@@ -24,14 +23,7 @@ const onePairToMove: ReseatInput = {
 /** Small random floors with bookings laid on free single tables, some of them fixed. */
 function randomInstance(random: () => number): ReseatInput {
   const count = 4 + Math.floor(random() * 4)
-  const tables: TableSpec[] = Array.from({ length: count }, (_, index) => ({
-    id: `t${index}`,
-    zoneId: 'z',
-    capacity: [2, 2, 4, 6][Math.floor(random() * 4)]!,
-  }))
-  const adjacency: Array<[string, string]> = []
-  for (let a = 0; a < count; a++)
-    for (let b = a + 1; b < count; b++) if (random() < 0.45) adjacency.push([`t${a}`, `t${b}`])
+  const { tables, adjacency } = randomFloor(random, count)
   const movable: MovableBooking[] = []
   const fixedBusy: ReseatInput['fixedBusy'] = []
   const taken: Array<{ tableId: string; start: number; end: number }> = []

@@ -8,8 +8,8 @@ export const H = 3_600_000
 export const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) =>
   a.start < b.end && b.start < a.end
 
-export function randomInstance(random: () => number): ReseatInput {
-  const count = 4 + Math.floor(random() * 3)
+/** `count` tables of one zone (two-, four- and six-tops) and random adjacency between them. */
+export function randomFloor(random: () => number, count: number) {
   const tables: TableSpec[] = Array.from({ length: count }, (_, index) => ({
     id: `t${index}`,
     zoneId: 'z',
@@ -18,6 +18,12 @@ export function randomInstance(random: () => number): ReseatInput {
   const adjacency: Array<[string, string]> = []
   for (let a = 0; a < count; a++)
     for (let b = a + 1; b < count; b++) if (random() < 0.45) adjacency.push([`t${a}`, `t${b}`])
+  return { tables, adjacency }
+}
+
+export function randomInstance(random: () => number): ReseatInput {
+  const count = 4 + Math.floor(random() * 3)
+  const { tables, adjacency } = randomFloor(random, count)
   // lay bookings one by one on a free valid single or pair, as an engine would have
   const movable: MovableBooking[] = []
   const fixedBusy: ReseatInput['fixedBusy'] = []
