@@ -70,8 +70,6 @@ export async function inlineAutoAssign(
     availability?: Availability
     /** the intake's selectPipeline answer; asked here when absent */
     pipeline?: PipelineChoice
-    /** booking requests this process is answering, this one included (V3's inline admission) */
-    intakeInFlight?: number
   } = {},
 ): Promise<InlineOutcome> {
   const context = { restaurantId: booking.restaurantId, bookingId: booking.id }
@@ -97,7 +95,8 @@ export async function inlineAutoAssign(
   const v3 = choice.pipeline === 'v3' ? deps.v3?.coordinator : undefined
   const admission = v3
     ? admitInline(
-        options.intakeInFlight ?? 1,
+        // the booking requests this process is answering, this one included
+        deps.intakeInFlight?.() ?? 1,
         await deps.flags.number('assignment.pipeline_v3_inline_max_intake', context),
       )
     : null

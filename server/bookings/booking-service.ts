@@ -111,8 +111,8 @@ export function createBookingService(
 ) {
   const db: Database = deps.db
   const directory = deps.directory
-  // intake requests in flight: shadow work waits while there are any (shadow-runner.ts), and V3
-  // runs inline only while there are few (pipelines/v3/inline-admission.ts)
+  // intake requests in flight (the engine hands the count to the assignment deps): shadow work
+  // waits while there are any, V3's inline runs and re-seating shed while there are many
   let intakeInFlight = 0
 
   async function present(rows: Booking[]): Promise<ApiBooking[]> {
@@ -290,12 +290,7 @@ export function createBookingService(
   async function inlineAttempt(booking: Booking, availability: Availability): Promise<InlineOutcome | null> {
     try {
       const pipeline = await selectPipeline(deps.flags, booking)
-      return await inlineAutoAssign(deps, booking, {
-        queueOnFailure: true,
-        availability,
-        pipeline,
-        intakeInFlight,
-      })
+      return await inlineAutoAssign(deps, booking, { queueOnFailure: true, availability, pipeline })
     } catch (error) {
       deps.events.record({
         type: 'inline_auto_assign.error',

@@ -251,6 +251,10 @@ export function createCoordinator(deps: AssignmentDeps, resilience: V3Resilience
     return exit
   }
 
+  /** still waiting for tables, in a state an attempt may start from */
+  const isOpen = (booking: Booking | null | undefined): booking is Booking =>
+    !!booking && booking.status === 'pending_allocation' && OPEN_STATES.includes(booking.assignmentState)
+
   const pastCutoff = (booking: Booking) =>
     deps.now().getTime() >= booking.startAt.getTime() - options.cutoffMinutes * 60_000
 
@@ -269,9 +273,7 @@ export function createCoordinator(deps: AssignmentDeps, resilience: V3Resilience
    */
   async function cutoffWhileLocked(reads: RunReads | null): Promise<CoordinatorAnswer | null> {
     const booking = reads?.[0].status === 'fulfilled' ? reads[0].value : null
-    if (!booking || booking.status !== 'pending_allocation' || !OPEN_STATES.includes(booking.assignmentState))
-      return null
-    if (!pastCutoff(booking)) return null
+    if (!isOpen(booking) || !pastCutoff(booking)) return null
     seenRestaurant.set(booking.id, booking.restaurantId)
     return toReviewAtCutoff(booking).catch(() => null)
   }
@@ -281,8 +283,7 @@ export function createCoordinator(deps: AssignmentDeps, resilience: V3Resilience
 
   /** The answers that need no bulkhead permit: nothing to do, switched, past the cutoff, breaker open. */
   async function answerBeforeBulkhead(booking: Booking | null | undefined): Promise<CoordinatorAnswer | null> {
-    if (!booking || booking.status !== 'pending_allocation' || !OPEN_STATES.includes(booking.assignmentState))
-      return { outcome: 'noop', reason: 'terminal_state' }
+    if (!isOpen(booking)) return { outcome: 'noop', reason: 'terminal_state' }
     if ((await selectPipeline(deps.flags, booking)).pipeline !== 'v3')
       return { outcome: 'retry', delayMs: 0, reason: 'PIPELINE_SWITCHED' }
     if (pastCutoff(booking)) return toReviewAtCutoff(booking)
@@ -329,7 +330,7 @@ export function createCoordinator(deps: AssignmentDeps, resilience: V3Resilience
     const [read, counted, acquired] = reads
     // a failed read must not keep a permit taken beside it
     if (read.status === 'rejected' || counted.status === 'rejected' || acquired.status === 'rejected') {
-      if (acquired.status === 'fulfilled') giveBack(acquired.value)
+      giveBack(permitOf(reads))
       throw [read, counted, acquired].find((r) => r.status === 'rejected')!.reason
     }
     const [booking, earlierAttempts, early] = [read.value, counted.value, acquired.value]
