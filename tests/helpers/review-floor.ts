@@ -61,3 +61,28 @@ export async function bookIntoReview(
   )
   return id
 }
+
+/**
+ * A two-top and a four-top, in `restaurant`: a pair sits at the four-top (the two-top was taken
+ * when it booked, then freed), and a party of 4 waits in review. Only moving the pair seats it.
+ */
+export async function pairToMoveForReview(engine: Engine, restaurant: string) {
+  await engine.restaurants.putFloor(restaurant, {
+    name: restaurant,
+    timezone: 'UTC',
+    zones: [{ key: 'main', name: 'Main room' }],
+    tables: [
+      { key: 'T2', zone: 'main', capacity: 2 },
+      { key: 'T4', zone: 'main', capacity: 4 },
+    ],
+    adjacency: [],
+  })
+  const guest = (name: string) => ({ name, email: `${name.toLowerCase()}@guests.example` })
+  const startAt = eveningStart(3)
+  const blocker = await engine.bookings.create({ restaurant, startAt, partySize: 2, guest: guest('Blocker') })
+  const seated = await engine.bookings.create({ restaurant, startAt, partySize: 2, guest: guest('Pair') })
+  if (seated.booking.tables.join() !== 'T4') throw new Error('the pair was not seated at the four-top')
+  await engine.bookings.cancel(blocker.booking.id)
+  const four = await bookIntoReview(engine, { restaurant, startAt, partySize: 4, guest: 'Four' })
+  return { pair: { id: seated.booking.id, reference: seated.booking.reference }, four }
+}

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestEngine, type TestEngine } from '../helpers/test-engine.ts'
 import { serveApi, type TestApi } from '../helpers/http.ts'
-import { bookIntoReview, eveningStart } from '../helpers/review-floor.ts'
+import { pairToMoveForReview } from '../helpers/review-floor.ts'
 
 const driver = process.env.DATABASE_URL ? 'postgres' : 'pglite'
 
@@ -32,35 +32,7 @@ describe(`review: seat by moving others (${driver})`, () => {
   beforeAll(async () => {
     engine = await createTestEngine({ FEATURE_AUTO_ASSIGN_RETRY_POLICY_V2: '1' })
     api = await serveApi(engine)
-    const floor = {
-      name: 'Review reseat',
-      timezone: 'UTC',
-      zones: [{ key: 'main', name: 'Main room' }],
-      tables: [
-        { key: 'T2', zone: 'main', capacity: 2 },
-        { key: 'T4', zone: 'main', capacity: 4 },
-      ],
-      adjacency: [],
-    }
-    expect((await api.request('PUT', '/api/restaurants/review-reseat', floor)).status).toBe(200)
-    const guest = (name: string) => ({ name, email: `${name.toLowerCase()}@guests.example` })
-    const startAt = eveningStart(3)
-    const blocker = await engine.bookings.create({
-      restaurant: 'review-reseat',
-      startAt,
-      partySize: 2,
-      guest: guest('Blocker'),
-    })
-    const seated = await engine.bookings.create({
-      restaurant: 'review-reseat',
-      startAt,
-      partySize: 2,
-      guest: guest('Pair'),
-    })
-    expect(seated.booking.tables).toEqual(['T4'])
-    await engine.bookings.cancel(blocker.booking.id)
-    pair = { id: seated.booking.id, reference: seated.booking.reference }
-    four = await bookIntoReview(engine, { restaurant: 'review-reseat', startAt, partySize: 4, guest: 'Four' })
+    ;({ pair, four } = await pairToMoveForReview(engine, 'review-reseat'))
   })
   afterAll(async () => {
     await api?.close()
