@@ -7,6 +7,7 @@
 //    shadow adds. Each scenario runs RUNS times on a fresh database; medians are reported.
 import fs from 'node:fs'
 import os from 'node:os'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import pg from 'pg'
 import { loadConfig } from '../server/config.ts'
 import { createEngine, type Engine } from '../server/engine.ts'
@@ -237,8 +238,12 @@ async function v3Run() {
         await sleep(5)
       }
     })()
+    // how late the event loop ran its callbacks: what a lock's answer waited before the run read it
+    const loopDelay = monitorEventLoopDelay({ resolution: 1 })
+    loopDelay.enable()
     const { latencies, wallMs } = await burst(engine)
     const settled = await settle(engine)
+    loopDelay.disable()
     sampling = false
     await sampler
     await engine.events.flush()
@@ -258,6 +263,7 @@ async function v3Run() {
       wallMs: round(wallMs),
       intakeP95Ms: round(percentile(latencies, 95)),
       ...coordinatorStats(events),
+      eventLoopDelayP95Ms: round(loopDelay.percentile(95) / 1e6),
       inlineAnswers: await inlineAnswers(engine),
       ...(await timeToConfirm(engine)),
       maxInFlightPerRestaurant: Math.max(...maxSeen.values()),
@@ -378,6 +384,7 @@ const report = {
     coordinatorP95Ms: median(v3Runs.map((r) => r.coordinatorP95Ms)),
     lockedRunsP95Ms: median(v3Runs.map((r) => r.lockedRunsP95Ms)),
     lockWaitP95Ms: median(v3Runs.map((r) => r.lockWaitP95Ms)),
+    eventLoopDelayP95Ms: median(v3Runs.map((r) => r.eventLoopDelayP95Ms)),
     maxInFlightPerRestaurant: Math.max(...v3Runs.map((r) => r.maxInFlightPerRestaurant)),
     doubleBookings: Math.max(...v3Runs.map((r) => r.doubleBookings)),
     lost: v3Runs.filter((r) => !r.settled || r.bookings !== BOOKINGS).length,

@@ -9,6 +9,7 @@ import {
   type DatabaseTimeouts,
 } from './db/client.ts'
 import { applyMigrations } from './db/migrate.ts'
+import { startAdaptiveLanes, type AdaptiveLanes } from './jobs/adaptive-lanes.ts'
 import { ensureQueue, startJobQueue, type JobQueue } from './jobs/queue.ts'
 import { createEventRecorder, type EventRecorder } from './observability/event-recorder.ts'
 import { createMetrics, type Metrics } from './observability/metrics.ts'
@@ -91,8 +92,10 @@ export interface EngineOptions {
   drainTimeoutMs?: number
   /** statement and connection timeouts (Postgres) */
   databaseTimeouts?: Partial<DatabaseTimeouts>
-  /** parallel auto-assign jobs in this process */
+  /** parallel auto-assign jobs in this process (at most: on Postgres the lanes follow the event loop's lag) */
   workerConcurrency?: number
+  /** false: every lane works whatever the event loop's lag (default true on Postgres) */
+  adaptiveLanes?: boolean
   /** pg-boss maintenance (expiry of dead deliveries) interval */
   maintenanceIntervalSeconds?: number
   /** do not start the background workers (tools, some tests) */
@@ -161,13 +164,19 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
   let autoAssignWorker: AutoAssignWorker | undefined
   let outboxWorker: OutboxWorker | undefined
   const mailTransport = createMailTransport(config.smtpUrl)
+  let lanes: AdaptiveLanes | undefined
   if (options.workers !== false) {
     outboxWorker = startOutboxWorker({ db, transport: mailTransport, events })
     assignment.onEmailQueued = () => outboxWorker?.wake()
+    const concurrency = options.workerConcurrency ?? 4
+    // not on PGlite: its queries run on the event loop, so the lag there is the database's own work
+    if (database.driver === 'postgres' && options.adaptiveLanes !== false)
+      lanes = startAdaptiveLanes({ max: concurrency })
     autoAssignWorker = startAutoAssignWorker(assignment, jobs, {
       timings,
       cutoffMinutes: config.jobCutoffMinutes,
-      concurrency: options.workerConcurrency ?? 4,
+      concurrency,
+      lanesAllowed: lanes?.allowed,
       expireInSeconds: jobExpireInSeconds,
     })
   }
@@ -284,6 +293,7 @@ export async function createEngine(config: Config, options: EngineOptions = {}):
       await scheduler.stop()
       // attempts in flight finish; a job still running at the deadline is redelivered after expiry
       await autoAssignWorker?.stop(options.drainTimeoutMs ?? 4_000)
+      lanes?.stop()
       await jobs.stop({ graceful: true, wait: true, timeout: 1_000 }).catch(() => {})
       await outboxWorker?.stop()
       await shadow.drain()

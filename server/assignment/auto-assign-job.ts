@@ -1,9 +1,9 @@
-import { and, count, eq } from 'drizzle-orm'
+import { eq } from 'drizzle-orm'
 import type PgBoss from 'pg-boss'
 import { ANALYTICS_EVENTS } from '../analytics/series.ts'
 import type { Executor } from '../db/client.ts'
 import { sqlExecutorOf, type SqlExecutor } from '../db/prepared.ts'
-import { assignmentAttempts } from '../db/schema/assignment.ts'
+import { countJobAndPipelineAttempts } from '../db/queries/assignment-v3.ts'
 import { bookings, type AutoAssignResult, type Booking } from '../db/schema/bookings.ts'
 import { startJobRunner, type JobRunner, type JobSettlement } from '../jobs/job-runner.ts'
 import type { JobQueue } from '../jobs/queue.ts'
@@ -93,6 +93,8 @@ export interface AutoAssignWorkerOptions {
   expireInSeconds: number
   /** pause between polls of an empty queue; default 500 ms */
   pollIntervalMs?: number
+  /** how many of the `concurrency` lanes may work now (server/jobs/adaptive-lanes.ts); default all */
+  lanesAllowed?: (working: number) => number
   random?: () => number
 }
 
@@ -139,14 +141,6 @@ export async function enqueueAutoAssign(
 async function loadBooking(db: Executor, bookingId: string): Promise<Booking | undefined> {
   const [booking] = await db.select().from(bookings).where(eq(bookings.id, bookingId))
   return booking
-}
-
-async function jobAttemptsSoFar(db: Executor, bookingId: string): Promise<number> {
-  const [row] = await db
-    .select({ n: count() })
-    .from(assignmentAttempts)
-    .where(and(eq(assignmentAttempts.bookingId, bookingId), eq(assignmentAttempts.trigger, 'job')))
-  return Number(row?.n ?? 0)
 }
 
 async function policyFor(
@@ -200,11 +194,13 @@ export async function runAutoAssignAttempt(
   data: AutoAssignJobData,
   options: AttemptRunOptions,
 ): Promise<AttemptOutcome> {
-  // read together: one round trip of waiting instead of two (the count of a missing booking is 0)
-  const [booking, attemptsSoFar] = await Promise.all([
+  // read together: one round trip of waiting instead of two (the count of a missing booking is 0);
+  // V3's count comes with it, for the coordinator (it would read both again beside its lock)
+  const [booking, counted] = await Promise.all([
     loadBooking(deps.db, data.bookingId),
-    jobAttemptsSoFar(deps.db, data.bookingId),
+    countJobAndPipelineAttempts(deps.db, { bookingId: data.bookingId, jobTrigger: 'job', pipeline: 'v3' }),
   ])
+  const attemptsSoFar = counted.byJob
   if (!booking) return { kind: 'terminal', result: 'error', reason: 'BOOKING_NOT_FOUND', attemptsUsed: 0 }
   if (booking.status === 'confirmed')
     return { kind: 'terminal', result: 'already_confirmed', reason: null, attemptsUsed: attemptsSoFar }
@@ -218,7 +214,7 @@ export async function runAutoAssignAttempt(
 
   const coordinator = deps.v3?.coordinator
   if (coordinator && (await selectPipeline(deps.flags, booking)).pipeline === 'v3')
-    return runV3JobAttempt(deps, coordinator, booking, attemptsSoFar)
+    return runV3JobAttempt(deps, coordinator, { booking, pipelineAttempts: counted.byPipeline }, attemptsSoFar)
 
   const policy = await policyFor(deps, booking, options.timings)
   const inline = inlineResultOf(data, booking)
@@ -438,6 +434,7 @@ export function startAutoAssignWorker(
     queue: AUTO_ASSIGN_QUEUE,
     concurrency: options.concurrency,
     pollIntervalMs: options.pollIntervalMs ?? 500,
+    lanesAllowed: options.lanesAllowed,
     transaction: (work) => deps.db.transaction((tx) => work(sqlExecutorOf(tx))),
     handle: (job) => handleAutoAssignJob(deps, job, options),
   })

@@ -25,6 +25,12 @@ export interface JobRunnerOptions<T> {
   log?: (message: string) => void
   /** pauses between attempts to record a settlement while the database is away */
   settleRetryDelaysMs?: number[]
+  /**
+   * How many of the `concurrency` lanes may work (fetch and deliver) now, given how many do
+   * (adaptive-lanes.ts follows the event loop's lag); a lane over it waits for another to finish
+   * its delivery. Default: all of them, always.
+   */
+  lanesAllowed?: (working: number) => number
 }
 
 export interface JobRunner {
@@ -40,6 +46,21 @@ export interface JobRunner {
 }
 
 const DEFAULT_SETTLE_DELAYS_MS = [100, 250, 500, 1_000, 2_000, 4_000, 8_000]
+/** how often a held-back lane looks at lanesAllowed again when no delivery ended */
+const LANE_RECHECK_MS = 20
+
+/** Resolves after `ms`, or sooner when one of `waiters` is called (each call wakes one wait). */
+function waitOrWake(waiters: Set<() => void>, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer)
+      waiters.delete(done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    waiters.add(done)
+  })
+}
 
 /**
  * A pg-boss worker whose every database call is awaited and guarded. pg-boss 10's own `work()`
@@ -56,28 +77,21 @@ export function startJobRunner<T>(boss: JobQueue, options: JobRunnerOptions<T>):
   const wakers = new Set<() => void>()
   let failingSince: number | null = null
 
-  const pause = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer)
-        wakers.delete(done)
-        resolve()
-      }
-      const timer = setTimeout(done, ms)
-      wakers.add(done)
-    })
+  const pause = (ms: number) => waitOrWake(wakers, ms)
 
   async function settle(job: PgBoss.JobWithMetadata<T>, settlement: JobSettlement): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
         if (settlement.kind === 'release') {
           await boss.fail(options.queue, job.id, { released: settlement.reason })
+        } else if (!settlement.next) {
+          // one statement is its own transaction: begin and commit would be two round trips more
+          await boss.complete(options.queue, job.id, settlement.output ?? {})
         } else {
+          const next = settlement.next
           await options.transaction(async (db) => {
-            if (settlement.next) {
-              const id = await boss.send(options.queue, settlement.next.data, { ...settlement.next.options, db })
-              if (!id) log(`${options.queue}: next job for ${job.id} not sent (one is already queued for its key)`)
-            }
+            const id = await boss.send(options.queue, next.data, { ...next.options, db })
+            if (!id) log(`${options.queue}: next job for ${job.id} not sent (one is already queued for its key)`)
             await boss.complete(options.queue, job.id, settlement.output ?? {}, { db })
           })
         }
@@ -105,32 +119,58 @@ export function startJobRunner<T>(boss: JobQueue, options: JobRunnerOptions<T>):
     await settle(job, settlement)
   }
 
+  // lanes held back by lanesAllowed: woken when a delivery ends (or soon, to see a raised limit)
+  const laneWaiters = new Set<() => void>()
+  const laneFree = () => waitOrWake(laneWaiters, LANE_RECHECK_MS)
+
+  // lanes fetching or delivering (a fetching lane counts: its job is about to be delivered)
+  let working = 0
+
   async function lane(): Promise<void> {
     while (!stopping.signal.aborted) {
-      let jobs: PgBoss.JobWithMetadata<T>[] = []
-      try {
-        jobs = await boss.fetch<T>(options.queue, { batchSize: 1, includeMetadata: true })
-        if (failingSince !== null) {
-          log(`${options.queue}: polling again after ${Date.now() - failingSince} ms of errors`)
-          failingSince = null
-        }
-      } catch (error) {
-        if (failingSince === null) {
-          failingSince = Date.now()
-          log(`${options.queue}: poll failed, retrying every ${options.pollIntervalMs} ms: ${(error as Error).message}`)
-        }
-      }
-      const job = jobs[0]
-      if (!job || stopping.signal.aborted) {
-        if (job) await settle(job, { kind: 'release', reason: 'worker stopping' })
-        else await pause(options.pollIntervalMs)
+      if (options.lanesAllowed && working >= options.lanesAllowed(working)) {
+        await laneFree()
         continue
       }
-      const delivery = deliver(job)
-      active.add(delivery)
-      await delivery
-      active.delete(delivery)
+      working++
+      let delivered = false
+      try {
+        delivered = await work()
+      } finally {
+        working--
+        for (const wake of [...laneWaiters]) wake()
+      }
+      // an empty queue (or a failed poll): wait for the interval or a wake, holding no lane
+      if (!delivered && !stopping.signal.aborted) await pause(options.pollIntervalMs)
     }
+  }
+
+  /** One turn of a lane: fetch a job and deliver it; false when there was none to deliver. */
+  async function work(): Promise<boolean> {
+    let jobs: PgBoss.JobWithMetadata<T>[] = []
+    try {
+      jobs = await boss.fetch<T>(options.queue, { batchSize: 1, includeMetadata: true })
+      if (failingSince !== null) {
+        log(`${options.queue}: polling again after ${Date.now() - failingSince} ms of errors`)
+        failingSince = null
+      }
+    } catch (error) {
+      if (failingSince === null) {
+        failingSince = Date.now()
+        log(`${options.queue}: poll failed, retrying every ${options.pollIntervalMs} ms: ${(error as Error).message}`)
+      }
+    }
+    const job = jobs[0]
+    if (!job) return false
+    if (stopping.signal.aborted) {
+      await settle(job, { kind: 'release', reason: 'worker stopping' })
+      return true
+    }
+    const delivery = deliver(job)
+    active.add(delivery)
+    await delivery
+    active.delete(delivery)
+    return true
   }
 
   const lanes = Array.from({ length: Math.max(1, options.concurrency) }, () =>
@@ -145,7 +185,7 @@ export function startJobRunner<T>(boss: JobQueue, options: JobRunnerOptions<T>):
     async stop(timeoutMs) {
       if (stopping.signal.aborted) return
       stopping.abort()
-      for (const wake of [...wakers]) wake()
+      for (const wake of [...wakers, ...laneWaiters]) wake()
       let timer: NodeJS.Timeout | undefined
       const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))
       await Promise.race([Promise.allSettled(lanes), deadline])

@@ -10,6 +10,7 @@ import { seatThrough } from '../../server/assignment/confirm.ts'
 import type { AssignmentFaults } from '../../server/assignment/assignment-deps.ts'
 import { serveApi, type TestApi } from '../helpers/http.ts'
 import { waitFor } from '../helpers/wait.ts'
+import { findBookingById } from '../../server/db/queries/bookings.ts'
 import type { LockManager } from '../../server/resilience/locks.ts'
 
 const driver = process.env.DATABASE_URL ? 'postgres' : 'pglite'
@@ -217,6 +218,28 @@ describe(`pipeline V3 coordinator (${driver})`, () => {
     })
     await Promise.all([held!.release(), heldLater!.release()])
     await resilience.close()
+  })
+
+  it("the job's read is used as is: a stale one meets the version check, a fresh one seats with its count", async () => {
+    const booking = await insertBooking(engine, restaurantId, { startAt: nextDay() })
+    const stale = (await findBookingById(engine.db, booking.id))!
+    // someone moved it since the job read it (its version went up)
+    await sql(`update bookings set assignment_state_version = assignment_state_version + 1 where id = $1`, [booking.id])
+    const known = (read: typeof stale, pipelineAttempts: number) => ({
+      restaurantId,
+      read: { booking: read, pipelineAttempts },
+    })
+    expect(await engine.v3.coordinator.processBooking(booking.id, 'job', known(stale, 0))).toMatchObject({
+      outcome: 'retry',
+      reason: 'VERSION_CONFLICT',
+    })
+    expect(await footprint(booking.id)).toMatchObject({ allocations: 0, emails: 0 })
+    // the count comes from the caller too: the attempt is numbered after the two it says were made
+    const fresh = (await findBookingById(engine.db, booking.id))!
+    expect(await engine.v3.coordinator.processBooking(booking.id, 'job', known(fresh, 2))).toMatchObject({
+      outcome: 'confirmed',
+      attemptNumber: 3,
+    })
   })
 
   it('bulkhead full: retry(2000) with the booking untouched; confirmed once a permit frees', async () => {

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, lt, ne } from 'drizzle-orm'
+import { and, asc, count, eq, gt, lt, ne, sql } from 'drizzle-orm'
 import type { Executor } from '../client.ts'
 import { runPrepared, type PreparedStatement } from '../prepared.ts'
 import { assignmentAttempts } from '../schema/assignment.ts'
@@ -34,6 +34,25 @@ export async function listCompetingBookings(
     )
     .orderBy(asc(bookings.startAt))
     .limit(input.limit)
+}
+
+/**
+ * A booking's attempts two ways, in one read: those its background job made (the job's retry
+ * budget) and those a pipeline made (the pipeline's next attempt number is this plus one). The
+ * job reads both, so the V3 coordinator it hands the booking to need not count again.
+ */
+export async function countJobAndPipelineAttempts(
+  db: Executor,
+  input: { bookingId: string; jobTrigger: string; pipeline: string },
+): Promise<{ byJob: number; byPipeline: number }> {
+  const [row] = await db
+    .select({
+      byJob: sql<number>`count(*) filter (where ${assignmentAttempts.trigger} = ${input.jobTrigger})`,
+      byPipeline: sql<number>`count(*) filter (where ${assignmentAttempts.pipeline} = ${input.pipeline})`,
+    })
+    .from(assignmentAttempts)
+    .where(eq(assignmentAttempts.bookingId, input.bookingId))
+  return { byJob: Number(row?.byJob ?? 0), byPipeline: Number(row?.byPipeline ?? 0) }
 }
 
 /** Attempts a pipeline has made for a booking: the next attempt's number is this plus one. */

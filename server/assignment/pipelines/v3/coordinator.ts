@@ -35,6 +35,12 @@ export type CoordinatorAnswer =
 
 export type CoordinatorResult = CoordinatorAnswer & { bookingId: string; durationMs: number; lockWaitMs: number }
 
+/** The booking and its V3 attempt count, when the caller read them already (see readForRun). */
+export interface RunRead {
+  booking: Booking
+  pipelineAttempts: number
+}
+
 /** The resilience objects V3 runs under; the engine owns them (no module state). */
 export interface V3Resilience {
   locks: LockManager
@@ -300,12 +306,14 @@ export function createCoordinator(deps: AssignmentDeps, resilience: V3Resilience
    * read that a holder's writes overtook carries an old version, and the walk's version check
    * turns it into VERSION_CONFLICT (look again in 200 ms). The count and the permit are wasted
    * only when the booking turns out to need no run, or the lock stays taken (the permit is then
-   * given back beside the lock, like every permit).
+   * given back beside the lock, like every permit). A caller that read the booking and its count
+   * already (the job, a round trip earlier) passes them, and only the permit is asked: the same
+   * argument makes that read as good as one beside the lock.
    */
-  function readForRun(bookingId: string, reservation: BulkheadReservation | null) {
+  function readForRun(bookingId: string, reservation: BulkheadReservation | null, read?: RunRead) {
     return Promise.allSettled([
-      findBookingById(deps.db, bookingId),
-      countPipelineAttempts(deps.db, bookingId, 'v3'),
+      read ? Promise.resolve(read.booking) : findBookingById(deps.db, bookingId),
+      read ? Promise.resolve(read.pipelineAttempts) : countPipelineAttempts(deps.db, bookingId, 'v3'),
       reservation ? reservation.acquire(bookingId) : Promise.resolve(undefined),
     ] as const)
   }
@@ -424,7 +432,7 @@ export function createCoordinator(deps: AssignmentDeps, resilience: V3Resilience
     async processBooking(
       bookingId: string,
       trigger: Trigger = 'coordinator',
-      known?: { restaurantId: string },
+      known?: { restaurantId: string; read?: RunRead },
     ): Promise<CoordinatorResult> {
       const started = performance.now()
       let walked: CoordinatorAnswer
@@ -438,7 +446,7 @@ export function createCoordinator(deps: AssignmentDeps, resilience: V3Resilience
       const locking = refused
         ? null
         : resilience.locks.acquire(`booking:${bookingId}`, { waitMs: lockWaitMs, ttlMs: lockTtlMs })
-      const reading = refused ? null : readForRun(bookingId, reservation)
+      const reading = refused ? null : readForRun(bookingId, reservation, known?.read)
       const lease = await locking
       const reads = reading ? await reading : null
       if (refused) walked = refused

@@ -1,10 +1,10 @@
 import { findBookingById } from '../../../db/queries/bookings.ts'
-import type { AutoAssignResult, Booking } from '../../../db/schema/bookings.ts'
+import type { AutoAssignResult } from '../../../db/schema/bookings.ts'
 import type { AssignmentDeps } from '../../assignment-deps.ts'
 import type { AttemptOutcome } from '../../auto-assign-job.ts'
 import { DEFAULT_KNOBS } from '../../quote.ts'
 import { reasonCategory } from '../../reason-codes.ts'
-import type { Coordinator } from './coordinator.ts'
+import type { Coordinator, RunRead } from './coordinator.ts'
 
 /** another worker (inline, a redelivery) holds the booking: look again shortly */
 const LOCK_CONTENTION_RETRY_MS = 500
@@ -17,10 +17,11 @@ const LOCK_CONTENTION_RETRY_MS = 500
 export async function runV3JobAttempt(
   deps: AssignmentDeps,
   coordinator: Coordinator,
-  booking: Booking,
+  read: RunRead,
   attemptsSoFar: number,
 ): Promise<AttemptOutcome> {
-  const result = await coordinator.processBooking(booking.id, 'job', { restaurantId: booking.restaurantId })
+  const { booking } = read
+  const result = await coordinator.processBooking(booking.id, 'job', { restaurantId: booking.restaurantId, read })
   const attemptsUsed =
     result.outcome === 'confirmed' ? Math.max(attemptsSoFar + 1, result.attemptNumber) : attemptsSoFar + 1
   switch (result.outcome) {

@@ -1,0 +1,64 @@
+import { adaptiveLaneLimit, type LaneLimitOptions, type LaneLimitPolicy } from './lane-limit.ts'
+
+export interface AdaptiveLanes {
+  /** lanes the runner may use now, given how many work (the runner's lanesAllowed) */
+  allowed(working: number): number
+  stop(): void
+}
+
+export interface AdaptiveLaneOptions extends Partial<LaneLimitOptions> {
+  max: number
+  windowMs?: number
+}
+
+/** the lag probe's period: each firing records how late it came */
+const PROBE_MS = 2
+
+/**
+ * Feeds a lane-limit policy (lane-limit.ts) from the event loop: every window (100 ms), the 90th
+ * percentile of how late a 2 ms timer fired (the loop's lag), and whether a lane was held back.
+ * Its own timer, not perf_hooks' delay histogram: a reset histogram drops its first reading, so
+ * a loop busy in long pieces (one reading per window) showed no lag at all. Defaults: at least 2 lanes (one can wait on the database while another computes),
+ * target lag 2 ms (a lock's answer then waits about that long for the loop).
+ */
+export function startAdaptiveLanes(options: AdaptiveLaneOptions): AdaptiveLanes {
+  const policy: LaneLimitPolicy = adaptiveLaneLimit({
+    min: options.min ?? 2,
+    max: options.max,
+    targetLagMs: options.targetLagMs ?? 2,
+  })
+  let lags: number[] = []
+  let expected = performance.now() + PROBE_MS
+  const probe = setInterval(() => {
+    const now = performance.now()
+    lags.push(Math.max(0, now - expected))
+    expected = now + PROBE_MS
+  }, PROBE_MS)
+  probe.unref()
+  // a lane asked for work in this window and was held back: the allowed lanes were all busy (a
+  // held-back lane asks again every 20 ms, so a window of full lanes is seen)
+  let heldBack = false
+  const timer = setInterval(() => {
+    policy.observe({ lagMs: percentile90(lags), saturated: heldBack })
+    lags = []
+    heldBack = false
+  }, options.windowMs ?? 100)
+  timer.unref()
+  return {
+    allowed(working) {
+      const limit = policy.limit()
+      if (working >= limit) heldBack = true
+      return limit
+    },
+    stop() {
+      clearInterval(timer)
+      clearInterval(probe)
+    },
+  }
+}
+
+function percentile90(values: number[]): number {
+  if (values.length === 0) return 0
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.min(sorted.length - 1, Math.ceil(0.9 * sorted.length) - 1)]!
+}
