@@ -4,10 +4,14 @@ import { waitFor } from '../helpers/wait.ts'
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-/** Keeps the event loop busy in `chunkMs` pieces for `forMs`: the lag a CPU-bound burst makes. */
-async function hogLoop(forMs: number, chunkMs: number) {
+/**
+ * Keeps the event loop busy in `chunkMs` pieces for `forMs`: the lag a CPU-bound burst makes.
+ * `lane` runs before each piece (a lane asking for work while another works).
+ */
+async function hogLoop(forMs: number, chunkMs: number, lane: () => void) {
   const end = performance.now() + forMs
   while (performance.now() < end) {
+    lane()
     const chunkEnd = performance.now() + chunkMs
     while (performance.now() < chunkEnd) {
       // busy on purpose
@@ -24,7 +28,7 @@ describe('adaptive lanes on the real event loop', () => {
     // a target far above an idle loop's lag on a loaded machine, far below the hog's chunks
     lanes = startAdaptiveLanes({ max: 6, min: 2, targetLagMs: 15, windowMs: 40 })
     expect(lanes.allowed(0)).toBe(6)
-    await hogLoop(400, 40)
+    await hogLoop(400, 40, () => lanes!.allowed(1))
     expect(lanes.allowed(0)).toBe(2)
     // lanes held back (every allowed lane working) in calm windows: the limit climbs again
     const asking = setInterval(() => lanes!.allowed(lanes!.allowed(0)), 5)
@@ -45,11 +49,22 @@ describe('adaptive lanes on the real event loop', () => {
     }
   })
 
-  it('without lanes wanted, a calm loop leaves the limit where it is', async () => {
+  it('without lanes wanted, a calm loop leaves the limit where it is, and the probe stops', async () => {
     lanes = startAdaptiveLanes({ max: 6, min: 2, targetLagMs: 15, windowMs: 40 })
-    await hogLoop(300, 40)
+    expect(lanes.probing()).toBe(false)
+    await hogLoop(300, 40, () => lanes!.allowed(1))
     expect(lanes.allowed(0)).toBe(2)
+    expect(lanes.probing()).toBe(true)
     await sleep(400)
     expect(lanes.allowed(0)).toBe(2)
+    expect(lanes.probing()).toBe(false)
+  })
+
+  it('a loop that lags while no lane works side by side does not take lanes away', async () => {
+    lanes = startAdaptiveLanes({ max: 6, min: 2, targetLagMs: 15, windowMs: 40 })
+    // one lane at a time (working 0 when it asks): the lag is not the lanes' doing to measure
+    await hogLoop(300, 40, () => lanes!.allowed(0))
+    expect(lanes.allowed(0)).toBe(6)
+    expect(lanes.probing()).toBe(false)
   })
 })
