@@ -1,3 +1,4 @@
+import { exactQuantile } from '../analytics/sketch.ts'
 import { adaptiveLaneLimit, type LaneLimitOptions, type LaneLimitPolicy } from './lane-limit.ts'
 
 export interface AdaptiveLanes {
@@ -56,7 +57,7 @@ export function startAdaptiveLanes(options: AdaptiveLaneOptions): AdaptiveLanes 
   // held-back lane asks again every 20 ms, so a window of full lanes is seen)
   let heldBack = false
   const timer = setInterval(() => {
-    if (probe && lags.length > 0) policy.observe({ lagMs: percentile90(lags), saturated: heldBack })
+    if (probe && lags.length > 0) policy.observe({ lagMs: exactQuantile(lags, 0.9)!, saturated: heldBack })
     lags = []
     heldBack = false
     if (!together) stopProbe()
@@ -80,10 +81,4 @@ export function startAdaptiveLanes(options: AdaptiveLaneOptions): AdaptiveLanes 
       stopProbe()
     },
   }
-}
-
-function percentile90(values: number[]): number {
-  if (values.length === 0) return 0
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.ceil(0.9 * sorted.length) - 1)]!
 }

@@ -1,4 +1,5 @@
 import loadHighs from 'highs'
+import { exactQuantile } from '../analytics/sketch.ts'
 import type { Engine } from '../engine.ts'
 import type { FloorInput } from '../restaurants/floor-schema.ts'
 import { DEFAULT_KNOBS } from '../assignment/quote.ts'
@@ -56,11 +57,8 @@ export interface QualityRunOptions {
   onProgress?: (progress: { evening: number; evenings: number; request: number; requests: number }) => void
 }
 
-const percentile = (values: number[], p: number) => {
-  if (values.length === 0) return 0
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
-}
+/** nearest rank, 0 for no values */
+const percentile = (values: number[], p: number) => exactQuantile(values, p / 100) ?? 0
 
 /**
  * Generates each evening, plays it through the engine and computes both exact references with
