@@ -1,9 +1,10 @@
 // The re-seating search on the quote pool (server/assignment/quote-pool.ts, issue 15): searches
 // that end within the inline node budget stay on the event loop; the others run again on a worker
 // thread and answer exactly what findReseating answers with the caller's budget.
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { findReseating, type MovableBooking, type ReseatInput } from '../../planner/index'
-import { QuoteAborted, QuotePool } from '../../server/assignment/quote-pool'
+import { QuoteAborted } from '../../server/assignment/quote-pool'
+import { quotePoolsClosedAfterEach } from '../helpers/quote-pools'
 import { seededRandom } from '../../server/sim/seeded-random'
 import { H, randomFloor } from './planner/reseat-brute-force'
 
@@ -48,16 +49,7 @@ function randomInstance(random: () => number): ReseatInput {
   }
 }
 
-const pools: QuotePool[] = []
-function pool(options: ConstructorParameters<typeof QuotePool>[0]): QuotePool {
-  const p = new QuotePool(options)
-  pools.push(p)
-  return p
-}
-
-afterEach(async () => {
-  await Promise.all(pools.splice(0).map((p) => p.close()))
-})
+const pool = quotePoolsClosedAfterEach()
 
 describe('QuotePool.reseat', () => {
   it('answers a search that ends within the inline budget on the event loop, without a worker', async () => {

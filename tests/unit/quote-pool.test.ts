@@ -1,9 +1,10 @@
 // The quote pool (server/assignment/quote-pool.ts) with real worker threads: cheap quotes stay
 // inline, expensive ones move to a worker and answer exactly what quoteTables answers, and an
 // abort really ends the worker's search.
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { quoteTables, type QuoteInput, type TableSpec } from '../../planner/index'
 import { QuoteAborted, QuotePool } from '../../server/assignment/quote-pool'
+import { quotePoolsClosedAfterEach } from '../helpers/quote-pools'
 
 const WINDOW = { start: 18 * 3_600_000, end: 20 * 3_600_000 }
 
@@ -54,16 +55,7 @@ const request = (floor: Pick<QuoteInput, 'tables' | 'adjacency'>, extra: Partial
   ...extra,
 })
 
-const pools: QuotePool[] = []
-function pool(options: ConstructorParameters<typeof QuotePool>[0]): QuotePool {
-  const p = new QuotePool(options)
-  pools.push(p)
-  return p
-}
-
-afterEach(async () => {
-  await Promise.all(pools.splice(0).map((p) => p.close()))
-})
+const pool = quotePoolsClosedAfterEach()
 
 describe('QuotePool', () => {
   it('answers a cheap quote inline, without starting a worker', async () => {
