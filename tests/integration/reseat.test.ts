@@ -13,6 +13,12 @@ const inDays = (days: number, hour: number) => {
   return at.toISOString()
 }
 
+const guest = (name: string) => ({ name, email: `${name.toLowerCase()}@guests.example` })
+
+/** The party of four that only moving the pair can seat (setUp's floor). */
+const bookFour = (engine: TestEngine, slug: string, startAt: string, name = 'Four') =>
+  engine.bookings.create({ restaurant: slug, startAt, partySize: 4, guest: guest(name) })
+
 /**
  * A two-top and a four-top. A party of 2 lands on the four-top while the two-top is taken; the
  * two-top frees up; then a party of 4 arrives. Only moving the pair makes room.
@@ -28,7 +34,6 @@ async function setUp(engine: TestEngine, slug: string, startAt: string) {
     ],
     adjacency: [],
   })
-  const guest = (name: string) => ({ name, email: `${name.toLowerCase()}@guests.example` })
   const blocker = await engine.bookings.create({ restaurant: slug, startAt, partySize: 2, guest: guest('Blocker') })
   const pair = await engine.bookings.create({ restaurant: slug, startAt, partySize: 2, guest: guest('Pair') })
   expect(pair.booking.tables).toEqual(['T4'])
@@ -90,18 +95,8 @@ describe(`online re-seating (assignment.reseat, ${driver})`, () => {
 
   it('moves a not-yet-started booking to make room, in one transaction, and records the move', async () => {
     const { restaurantId, pairId } = await setUp(engine, 'reseat-on', inDays(3, 19))
-    await engine.flags.setRule(
-      'assignment.reseat',
-      { restaurantId: restaurantId },
-      { enabled: true },
-      { actor: 'test', comment: 'test setup' },
-    )
-    const four = await engine.bookings.create({
-      restaurant: 'reseat-on',
-      startAt: inDays(3, 19),
-      partySize: 4,
-      guest: { name: 'Four', email: 'four@guests.example' },
-    })
+    await reseatOn(engine, restaurantId)
+    const four = await bookFour(engine, 'reseat-on', inDays(3, 19))
     expect(four.autoAssign.outcome).toBe('confirmed')
     expect(four.booking.tables).toEqual(['T4'])
     expect(await liveTables(engine, pairId)).toEqual(['T2'])
@@ -122,84 +117,51 @@ describe(`online re-seating (assignment.reseat, ${driver})`, () => {
 
   it('leaves everyone in place when the flag is off: the new booking is queued', async () => {
     const { pairId } = await setUp(engine, 'reseat-off', inDays(3, 19))
-    const four = await engine.bookings.create({
-      restaurant: 'reseat-off',
-      startAt: inDays(3, 19),
-      partySize: 4,
-      guest: { name: 'Four', email: 'four@guests.example' },
-    })
+    const four = await bookFour(engine, 'reseat-off', inDays(3, 19))
     expect(four.autoAssign.outcome).toBe('queued')
     expect(await liveTables(engine, pairId)).toEqual(['T4'])
   })
 
   it('sheds the search while intake is busy (assignment.reseat_max_intake): queued, nobody moved; searched again once quiet', async () => {
     const { restaurantId, pairId } = await setUp(engine, 'reseat-busy', inDays(3, 19))
-    const rule = (key: 'assignment.reseat' | 'assignment.reseat_max_intake', value?: number) =>
-      engine.flags.setRule(key, { restaurantId }, value === undefined ? { enabled: true } : { enabled: true, value }, {
-        actor: 'test',
-        comment: 'test setup',
-      })
-    await rule('assignment.reseat')
+    const maxIntake = (value: number) =>
+      engine.flags.setRule(
+        'assignment.reseat_max_intake',
+        { restaurantId },
+        { enabled: true, value },
+        { actor: 'test', comment: 'test setup' },
+      )
+    await reseatOn(engine, restaurantId)
     // 0: even this one request is too many
-    await rule('assignment.reseat_max_intake', 0)
+    await maxIntake(0)
     const shed = async () =>
       (await engine.metrics.registry.getSingleMetric('maitre_reseat_searches_total')?.get())?.values.find(
         (value) => value.labels.result === 'intake_busy',
       )?.value ?? 0
     const shedBefore = await shed()
-    const four = await engine.bookings.create({
-      restaurant: 'reseat-busy',
-      startAt: inDays(3, 19),
-      partySize: 4,
-      guest: { name: 'Four', email: 'four@guests.example' },
-    })
+    const four = await bookFour(engine, 'reseat-busy', inDays(3, 19))
     expect(four.autoAssign).toMatchObject({ outcome: 'queued', reason: 'NO_AVAILABILITY' })
     expect(await liveTables(engine, pairId)).toEqual(['T4'])
     expect(await shed()).toBe(shedBefore + 1)
 
-    await rule('assignment.reseat_max_intake', 8)
-    const again = await engine.bookings.create({
-      restaurant: 'reseat-busy',
-      startAt: inDays(3, 19),
-      partySize: 4,
-      guest: { name: 'Again', email: 'again@guests.example' },
-    })
+    await maxIntake(8)
+    const again = await bookFour(engine, 'reseat-busy', inDays(3, 19), 'Again')
     expect(again.autoAssign.outcome).toBe('confirmed')
     expect(await liveTables(engine, pairId)).toEqual(['T2'])
   })
 
   it('never moves a pinned booking or one that starts within the lead time', async () => {
     const pinned = await setUp(engine, 'reseat-pinned', inDays(3, 19))
-    await engine.flags.setRule(
-      'assignment.reseat',
-      { restaurantId: pinned.restaurantId },
-      { enabled: true },
-      { actor: 'test', comment: 'test setup' },
-    )
+    await reseatOn(engine, pinned.restaurantId)
     await engine.db.execute(sql`update bookings set pinned = true where id = ${pinned.pairId}`)
-    const four = await engine.bookings.create({
-      restaurant: 'reseat-pinned',
-      startAt: inDays(3, 19),
-      partySize: 4,
-      guest: { name: 'Four', email: 'four@guests.example' },
-    })
+    const four = await bookFour(engine, 'reseat-pinned', inDays(3, 19))
     expect(four.autoAssign.outcome).toBe('queued')
     expect(await liveTables(engine, pinned.pairId)).toEqual(['T4'])
 
     const soon = new Date(Date.now() + 30 * 60_000).toISOString()
     const starting = await setUp(engine, 'reseat-soon', soon)
-    await engine.flags.setRule(
-      'assignment.reseat',
-      { restaurantId: starting.restaurantId },
-      { enabled: true },
-      { actor: 'test', comment: 'test setup' },
-    )
-    const late = await engine.bookings.create({
-      restaurant: 'reseat-soon',
-      startAt: soon,
-      partySize: 4,
-      guest: { name: 'Late', email: 'late@guests.example' },
-    })
+    await reseatOn(engine, starting.restaurantId)
+    const late = await bookFour(engine, 'reseat-soon', soon, 'Late')
     expect(late.autoAssign.outcome).toBe('queued')
     expect(await liveTables(engine, starting.pairId)).toEqual(['T4'])
     expect(await overlappingLiveAllocations(engine)).toBe(0)
@@ -212,12 +174,7 @@ describe(`online re-seating (assignment.reseat, ${driver})`, () => {
       throw new Error('injected: the connection died after the moves')
     }
     try {
-      const four = await engine.bookings.create({
-        restaurant: 'reseat-fails',
-        startAt: inDays(4, 19),
-        partySize: 4,
-        guest: { name: 'Four', email: 'four@guests.example' },
-      })
+      const four = await bookFour(engine, 'reseat-fails', inDays(4, 19))
       expect(four.autoAssign.outcome).not.toBe('confirmed')
       // in SQL: the pair still sits at T4 (its released row came back), the new booking holds nothing
       expect(await liveTables(engine, pairId)).toEqual(['T4'])
@@ -251,12 +208,7 @@ describe(`online re-seating (assignment.reseat, ${driver})`, () => {
       taken += rows(result).length
     }
     try {
-      const four = await engine.bookings.create({
-        restaurant: 'reseat-raced',
-        startAt: inDays(5, 19),
-        partySize: 4,
-        guest: { name: 'Four', email: 'four@guests.example' },
-      })
+      const four = await bookFour(engine, 'reseat-raced', inDays(5, 19))
       expect(taken).toBe(1)
       expect(four.autoAssign.outcome).not.toBe('confirmed')
       expect(await liveTables(engine, pairId)).toEqual(['T4'])
@@ -284,12 +236,7 @@ describe(`online re-seating (assignment.reseat, ${driver})`, () => {
     await engine.db.execute(sql`
       update bookings set auto_assign_last_result = auto_assign_last_result || '{"source":"manual","trigger":"manual"}'::jsonb
        where id = ${pairId}`)
-    const four = await engine.bookings.create({
-      restaurant: 'reseat-staff',
-      startAt: inDays(6, 19),
-      partySize: 4,
-      guest: { name: 'Four', email: 'four@guests.example' },
-    })
+    const four = await bookFour(engine, 'reseat-staff', inDays(6, 19))
     expect(four.autoAssign.outcome).toBe('queued')
     expect(await liveTables(engine, pairId)).toEqual(['T4'])
   })
@@ -303,12 +250,7 @@ describe(`online re-seating (assignment.reseat, ${driver})`, () => {
       { enabled: true },
       { actor: 'test', comment: 'test setup' },
     )
-    const four = await engine.bookings.create({
-      restaurant: 'reseat-v3',
-      startAt: inDays(7, 19),
-      partySize: 4,
-      guest: { name: 'Four', email: 'four@guests.example' },
-    })
+    const four = await bookFour(engine, 'reseat-v3', inDays(7, 19))
     expect(four.autoAssign.outcome).toBe('confirmed')
     expect(await liveTables(engine, pairId)).toEqual(['T2'])
     expect(await liveTables(engine, four.booking.id)).toEqual(['T4'])
@@ -333,7 +275,6 @@ describe(`online re-seating (assignment.reseat, ${driver})`, () => {
         adjacency: [],
       })
       await reseatOn(engine, restaurantId)
-      const guest = (name: string) => ({ name, email: `${name.toLowerCase()}@guests.example` })
       const blocker = await engine.bookings.create({ restaurant: slug, startAt, partySize: 2, guest: guest('Blocker') })
       expect(blocker.booking.tables).toEqual(['P2'])
       const pair = await engine.bookings.create({
@@ -368,12 +309,7 @@ describe(`online re-seating (assignment.reseat, ${driver})`, () => {
     const { restaurantId, pairId } = await setUp(engine, 'reseat-pool', inDays(3, 19))
     await reseatOn(engine, restaurantId)
     const { reseatInline, reseatOffloaded } = sharedQuotePool().counters
-    const four = await engine.bookings.create({
-      restaurant: 'reseat-pool',
-      startAt: inDays(3, 19),
-      partySize: 4,
-      guest: { name: 'Four', email: 'four@guests.example' },
-    })
+    const four = await bookFour(engine, 'reseat-pool', inDays(3, 19))
     expect(four.booking.tables).toEqual(['T4'])
     expect(await liveTables(engine, pairId)).toEqual(['T2'])
     expect(sharedQuotePool().counters).toMatchObject({ reseatInline: reseatInline + 1, reseatOffloaded })
