@@ -72,6 +72,8 @@ describe('flag pages as an engineer', () => {
     await page.locator('#comment').fill('profile 40% of restaurants for the planner study')
     await page.getByRole('button', { name: 'Save rule' }).click()
     await page.waitForURL(/saved=global/)
+    // the saved page may still be rendering when its URL is in place (seen once in CI, under load)
+    await page.getByTestId('global-rule').filter({ hasText: 'on for 40% of restaurants' }).waitFor({ timeout: 5_000 })
     expect(await page.getByTestId('global-rule').innerText()).toContain('on for 40% of restaurants')
     expect(globalRule()).toMatchObject({ enabled: true, rolloutPercent: 40, updatedBy: 'user:engineer@demo.maitre' })
     const audit = page.getByTestId('audit-history')
